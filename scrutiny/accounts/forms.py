@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from scrutiny.places.models import Partnership
+
+SIGN_IN_FAILED = (
+    "Enter a correct email address and password. Both are case-sensitive apart from the email."
+)
+
+
+class SignInForm(AuthenticationForm):
+    """Email and password; the error never says whether the email exists."""
+
+    error_messages = {
+        "invalid_login": SIGN_IN_FAILED,
+        "inactive": SIGN_IN_FAILED,
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "autofocus": True, "class": "ds_input"}
+        )
+        self.fields["password"].widget.attrs.update({"class": "ds_input"})
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="Six-digit code from your authenticator app",
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "ds_input"}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = str(self.cleaned_data["token"]).strip()
+        if not token.isdigit():
+            raise forms.ValidationError("The code is six digits, 0 to 9.")
+        return token
+
+
+class AuditFilterForm(forms.Form):
+    partnership = forms.ModelChoiceField(
+        queryset=Partnership.objects.all(), required=False, empty_label="All partnerships"
+    )
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            raise forms.ValidationError("The 'To' date must be on or after the 'From' date.")
+        return cleaned

@@ -1,0 +1,170 @@
+"""Who may do what: every authorisation decision in Scrutiny is made here.
+
+Objects are asked for the partnership that owns them (``partnership_id``), whether they are
+published (``is_published``) and, for inspection work, the inspection they belong to
+(``inspection`` or the object itself). Views call ``require`` or ``user.has_perm(name, obj)``;
+they never decide on their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.utils import timezone
+
+from scrutiny.accounts.models import INSPECTORATE_ROLES, PARTNERSHIP_ROLES, LinkAssignment, Role
+
+
+def partnership_id_of(obj: Any) -> int | None:
+    from scrutiny.places.models import Partnership
+
+    if obj is None:
+        return None
+    if isinstance(obj, Partnership):
+        return obj.pk
+    value = getattr(obj, "partnership_id", None)
+    if value is not None:
+        return int(value)
+    inspection = inspection_of(obj)
+    if inspection is not None and inspection is not obj:
+        return partnership_id_of(inspection)
+    return None
+
+
+def inspection_of(obj: Any) -> Any:
+    from scrutiny.inspections.models import Inspection
+
+    if isinstance(obj, Inspection):
+        return obj
+    return getattr(obj, "inspection", None)
+
+
+def _has_role(user: Any, *roles: str) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in roles)
+
+
+@rules.predicate
+def is_inspectorate(user: Any) -> bool:
+    return _has_role(user, *INSPECTORATE_ROLES)
+
+
+@rules.predicate
+def is_partnership_staff(user: Any) -> bool:
+    return _has_role(user, *PARTNERSHIP_ROLES)
+
+
+@rules.predicate
+def is_administrator(user: Any) -> bool:
+    return _has_role(user, Role.ADMINISTRATOR)
+
+
+@rules.predicate
+def is_quality_assurance(user: Any) -> bool:
+    return _has_role(user, Role.QUALITY_ASSURANCE)
+
+
+@rules.predicate
+def is_lead_inspector(user: Any) -> bool:
+    return _has_role(user, Role.LEAD_INSPECTOR)
+
+
+@rules.predicate
+def is_partnership_lead(user: Any) -> bool:
+    return _has_role(user, Role.PARTNERSHIP_LEAD)
+
+
+@rules.predicate
+def is_partnership_editor(user: Any) -> bool:
+    return _has_role(user, Role.PARTNERSHIP_LEAD, Role.CONTRIBUTOR)
+
+
+@rules.predicate
+def member_of_partnership(user: Any, obj: Any) -> bool:
+    if not is_partnership_staff(user):
+        return False
+    owner = partnership_id_of(obj)
+    return owner is not None and owner == user.organisation.partnership_id
+
+
+@rules.predicate
+def linked_to_partnership(user: Any, obj: Any) -> bool:
+    if not is_inspectorate(user):
+        return False
+    owner = partnership_id_of(obj)
+    if owner is None:
+        return False
+    today = timezone.localdate()
+    return (
+        LinkAssignment.objects.filter(inspector=user, partnership_id=owner, started_on__lte=today)
+        .exclude(ended_on__lt=today)
+        .exists()
+    )
+
+
+@rules.predicate
+def on_inspection_team(user: Any, obj: Any) -> bool:
+    if not is_inspectorate(user):
+        return False
+    inspection = inspection_of(obj)
+    if inspection is None:
+        return False
+    return bool(inspection.team.filter(user=user).exists())
+
+
+@rules.predicate
+def leads_inspection(user: Any, obj: Any) -> bool:
+    if not is_inspectorate(user):
+        return False
+    inspection = inspection_of(obj)
+    if inspection is None:
+        return False
+    return bool(inspection.team.filter(user=user, role="lead_inspector").exists())
+
+
+@rules.predicate
+def on_team_of_partnership(user: Any, obj: Any) -> bool:
+    """On the team of any inspection of the object's partnership."""
+    from scrutiny.inspections.models import TeamMember
+
+    if not is_inspectorate(user):
+        return False
+    owner = partnership_id_of(obj)
+    return (
+        owner is not None
+        and TeamMember.objects.filter(user=user, inspection__partnership_id=owner).exists()
+    )
+
+
+@rules.predicate
+def is_published(user: Any, obj: Any) -> bool:
+    return bool(getattr(obj, "is_published", False))
+
+
+# Site-wide
+rules.add_perm("accounts.view_audit", is_administrator)
+rules.add_perm("accounts.view_access_log", is_administrator)
+rules.add_perm("frameworks.change_framework", is_administrator)
+
+# Partnerships: their private workspace
+can_view_partnership = (
+    is_administrator
+    | is_quality_assurance
+    | member_of_partnership
+    | linked_to_partnership
+    | on_team_of_partnership
+)
+rules.add_perm("places.view_partnership", can_view_partnership)
+
+# Inspections: the working views (the published report is public, see publishing)
+inspectorate_on_inspection = (
+    is_administrator | is_quality_assurance | on_inspection_team | linked_to_partnership
+)
+rules.add_perm("inspections.view_inspection", inspectorate_on_inspection | member_of_partnership)
+rules.add_perm("inspections.view_inspection_work", inspectorate_on_inspection)
+rules.add_perm("inspections.change_inspection", is_administrator | on_inspection_team)
+rules.add_perm("inspections.lead_inspection", is_administrator | leads_inspection)
+rules.add_perm("inspections.create_inspection", is_administrator | is_lead_inspector)
+rules.add_perm("inspections.quality_assure", is_quality_assurance)
+rules.add_perm("inspections.comment_factual_accuracy", member_of_partnership & is_partnership_lead)
+rules.add_perm("inspections.view_child_level", is_administrator | on_inspection_team)

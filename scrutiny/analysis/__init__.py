@@ -1,0 +1,1 @@
+"""Pure computation: plain data in, plain data out. No Django, no other Scrutiny app."""

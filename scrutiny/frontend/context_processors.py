@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from scrutiny import __version__
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+def _items_for(request: HttpRequest) -> list[tuple[str, str]]:
+    user = request.user
+    items: list[tuple[str, str]] = [("Published reports", reverse("publishing:partnerships"))]
+    if not user.is_authenticated:
+        return items
+    items.insert(0, ("Home", reverse("frontend:home")))
+    if user.has_perm("accounts.view_audit"):
+        items.append(("Audit", reverse("accounts:audit")))
+    return items
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """What every page's header, navigation and footer need."""
+    path = request.path
+    items = _items_for(request)
+    # The longest matching prefix is the current section (Home only matches exactly).
+    best = max(
+        (url for _, url in items if url != "/" and path.startswith(url)),
+        key=len,
+        default="/" if path == "/" else None,
+    )
+    return {
+        "nav_items": [NavItem(label, url, url == best) for label, url in items],
+        "demo_mode": settings.SCRUTINY_DEMO,
+        "scrutiny_version": __version__,
+    }

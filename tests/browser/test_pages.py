@@ -1,0 +1,111 @@
+"""Sign in as each demo role, follow the links a person would, and check every page reached:
+it loads, has one h1 and a unique title, and axe-core finds no serious or critical problem."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+
+from scrutiny.demo import builder
+from tests.browser.conftest import axe_violations, describe
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+# One person per role; together they reach every kind of page.
+ROLES = [
+    None,
+    "admin@inspectorate.example",
+    "lead.inspector@inspectorate.example",
+    "inspector@inspectorate.example",
+    "link.inspector@inspectorate.example",
+    "qa@inspectorate.example",
+    "lead@south-ayrshire.example",
+    "viewer@east-ayrshire.example",
+]
+SKIP = ("/account/sign-out/", "/static/", ".pdf", ".csv", ".xlsx", ".qdpx", ".qdc", "/download")
+MAX_PAGES = 60
+
+
+def _sign_in(page: Any, base: str, email: str) -> None:
+    page.goto(f"{base}/account/sign-in/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", builder.DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert "/account/sign-in/" not in page.url, f"{email} could not sign in"
+
+
+def _crawl(page: Any, base: str) -> dict[str, str]:
+    """Visit same-site links breadth-first; return {path: title}; fail on any problem."""
+    seen: set[str] = set()
+    titles: dict[str, str] = {}
+    queue = deque([f"{base}/"])
+    problems: list[str] = []
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.popleft()
+        path = urlparse(url).path + (f"?{urlparse(url).query}" if urlparse(url).query else "")
+        if path in seen:
+            continue
+        seen.add(path)
+        response = page.goto(url)
+        if response is None or response.status >= 400:
+            problems.append(f"{path}: HTTP {response.status if response else 'none'}")
+            continue
+        if page.locator("h1").count() != 1:
+            problems.append(f"{path}: {page.locator('h1').count()} h1 elements")
+        for landmark in ("header", "main", "footer"):
+            if page.locator(landmark).count() < 1:
+                problems.append(f"{path}: no <{landmark}>")
+        violations = axe_violations(page)
+        if violations:
+            problems.append(f"{path}:\n{describe(violations)}")
+        titles[path] = page.title()
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            href = urldefrag(href)[0]
+            if href.startswith(base) and not any(s in href for s in SKIP):
+                queue.append(href)
+    assert not problems, "\n".join(problems)
+    return titles
+
+
+@pytest.mark.parametrize("email", ROLES, ids=lambda e: e or "public")
+def test_every_page_reached_is_accessible(
+    browser: Any, live_server: Any, email: str | None
+) -> None:
+    builder.build()
+    context = browser.new_context()
+    page = context.new_page()
+    if email:
+        _sign_in(page, live_server.url, email)
+    titles = _crawl(page, live_server.url)
+    context.close()
+    duplicates = {t for t in titles.values() if list(titles.values()).count(t) > 1}
+    assert not duplicates, f"Titles used by more than one page: {sorted(duplicates)}"
+    assert len(titles) >= 3
+
+
+def test_pages_work_without_javascript(browser: Any, live_server: Any) -> None:
+    builder.build()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    _sign_in(page, live_server.url, "lead@south-ayrshire.example")
+    page.goto(f"{live_server.url}/")
+    assert page.locator("h1").inner_text().startswith("Welcome")
+    page.click("text=Sign out")
+    assert page.locator("text=You have signed out.").count() == 1
+    context.close()
+
+
+def test_the_accessibility_check_does_find_problems(browser: Any) -> None:
+    """Guards the guard: a page with known faults must produce violations."""
+    page = browser.new_page()
+    page.set_content(
+        "<html><body><main><img src='chart.png'><input type='text'>"
+        "<p style='color:#ddd;background:#fff'>Faint text</p></main></body></html>"
+    )
+    found = {violation["id"] for violation in axe_violations(page)}
+    page.close()
+    assert {"image-alt", "label", "color-contrast"} <= found

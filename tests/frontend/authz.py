@@ -1,0 +1,7 @@
+from tests.authz import PUBLIC, Case
+
+EXPECTATIONS = {
+    "frontend:home": Case(PUBLIC),
+    "frontend:accessibility": Case(PUBLIC),
+    "frontend:privacy": Case(PUBLIC),
+}

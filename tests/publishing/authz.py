@@ -1,0 +1,5 @@
+from tests.authz import PUBLIC, Case
+
+EXPECTATIONS = {
+    "publishing:partnerships": Case(PUBLIC),
+}
