@@ -84,7 +84,7 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("role", Role.ADMINISTRATOR)
         if "organisation" not in extra:
             extra["organisation"], _ = Organisation.objects.get_or_create(
-                name="Care Inspectorate", defaults={"kind": Organisation.Kind.INSPECTORATE}
+                name=INSPECTORATE_NAME, defaults={"kind": Organisation.Kind.INSPECTORATE}
             )
         return self.create_user(email, password, **extra)
 
@@ -179,3 +179,17 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user}: {self.what}"
+
+
+INSPECTORATE_NAME = "Care Inspectorate"
+
+
+def ensure_organisations(organisation_model: Any, partnership_model: Any) -> None:
+    """The inspectorate, and one organisation per partnership (a data migration uses this)."""
+    organisation_model.objects.get_or_create(
+        name=INSPECTORATE_NAME, defaults={"kind": "inspectorate"}
+    )
+    for partnership in partnership_model.objects.all():
+        organisation_model.objects.get_or_create(
+            partnership=partnership, defaults={"name": partnership.name, "kind": "partnership"}
+        )

@@ -12,13 +12,13 @@ from datetime import date
 
 from django.db import transaction
 
+from scrutiny.accounts.models import INSPECTORATE_NAME as INSPECTORATE
 from scrutiny.accounts.models import LinkAssignment, Organisation, Role, User
 from scrutiny.places.models import Partnership
 
 DEMO_PASSWORD = "demo-scrutiny-2026"  # noqa: S105  (synthetic demo accounts, printed on purpose)
 SOUTH_AYRSHIRE = "south-ayrshire"
 EAST_AYRSHIRE = "east-ayrshire"
-INSPECTORATE = "Care Inspectorate"
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,24 @@ def is_built() -> bool:
     return User.objects.filter(email=DEMO_USERS[0].email).exists()
 
 
+def ensure_reference_data() -> None:
+    """Council areas, organisations and frameworks, as the migrations load them (tests that
+    flush the database call this before building the demo)."""
+    from scrutiny.accounts.models import ensure_organisations
+    from scrutiny.frameworks import loader
+    from scrutiny.frameworks import models as framework_models
+    from scrutiny.places.models import Area, AreaAlias
+    from scrutiny.places.reference import load_reference
+
+    load_reference(Area, AreaAlias, Partnership)
+    ensure_organisations(Organisation, Partnership)
+    loader.load_all(framework_models)
+
+
 def build(progress: Progress = _quiet) -> None:
     """Build every section, each in its own transaction (a failure leaves earlier ones)."""
+    with transaction.atomic():
+        ensure_reference_data()
     for name, target in SECTIONS:
         progress(f"Building demonstration data: {name}…")
         with transaction.atomic():

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.db import models
 
-SCOTLAND_CODE = "S92000003"
+from scrutiny.places.reference import SCOTLAND_CODE
+
+__all__ = ["SCOTLAND_CODE", "Area", "AreaAlias", "ComparatorGroup", "Partnership"]
 
 
 class Area(models.Model):

@@ -12,7 +12,7 @@ import pytest
 from scrutiny.demo import builder
 from tests.browser.conftest import axe_violations, describe
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # One person per role; together they reach every kind of page.
 ROLES = [

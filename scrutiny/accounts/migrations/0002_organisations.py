@@ -1,18 +1,16 @@
 from django.db import migrations
 
+from scrutiny.accounts.models import ensure_organisations
+
 
 def load(apps, schema_editor):
-    Organisation = apps.get_model("accounts", "Organisation")
-    Partnership = apps.get_model("places", "Partnership")
-    Organisation.objects.get_or_create(name="Care Inspectorate", defaults={"kind": "inspectorate"})
-    for partnership in Partnership.objects.all():
-        Organisation.objects.get_or_create(
-            partnership=partnership, defaults={"name": partnership.name, "kind": "partnership"}
-        )
+    ensure_organisations(
+        apps.get_model("accounts", "Organisation"), apps.get_model("places", "Partnership")
+    )
 
 
 def unload(apps, schema_editor):
-    apps.get_model("accounts", "Organisation").objects.filter(user__isnull=True).delete()
+    apps.get_model("accounts", "Organisation").objects.filter(users__isnull=True).delete()
 
 
 class Migration(migrations.Migration):
