@@ -17,6 +17,14 @@ from typing import Annotated
 import typer
 
 from scrutiny import __version__
+from scrutiny.commands.indicators import indicators_app
+from scrutiny.commands.report import report_app
+from scrutiny.commands.sampling import sample_command, sample_size_command
+from scrutiny.commands.sdc import sdc_command
+from scrutiny.commands.setup import django_setup
+from scrutiny.commands.spc import spc_command
+from scrutiny.commands.synth import synth_command
+from scrutiny.commands.themes import themes_app
 
 app = typer.Typer(
     name="scrutiny",
@@ -42,19 +50,6 @@ def root(
     ] = False,
 ) -> None:
     """Scrutiny: scrutiny and improvement of children's services."""
-
-
-def django_setup() -> None:
-    """Start Django; a bad setting stops here with one line naming it."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrutiny.settings")
-    import django
-    from django.core.exceptions import ImproperlyConfigured
-
-    try:
-        django.setup()
-    except ImproperlyConfigured as exc:
-        typer.echo(f"Configuration error: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 def _call(*args: str) -> None:
@@ -152,6 +147,16 @@ def demo(
     if serve:
         typer.echo(f"Serving Scrutiny on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
         _serve(port, with_worker=True, host="127.0.0.1")
+
+
+app.add_typer(report_app, name="report")
+app.command("spc")(spc_command)
+app.command("sample-size")(sample_size_command)
+app.command("sample")(sample_command)
+app.command("sdc")(sdc_command)
+app.add_typer(indicators_app, name="indicators")
+app.command("synth")(synth_command)
+app.add_typer(themes_app, name="themes")
 
 
 def _demo_environment() -> None:

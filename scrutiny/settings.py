@@ -123,6 +123,9 @@ AXES_FAILURE_LIMIT = 6
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "username"
+# Lockout is by account, as the service promises ("this account is locked"); axes warns that
+# username-only lockout lets an attacker lock a known account, which is the intended behaviour.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "scrutiny.accounts.views.locked_out"
 AXES_VERBOSE = False
@@ -197,6 +200,8 @@ LOGGING = {
     },
     "loggers": {
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
         "django.request": {"level": "ERROR"},
     },
 }

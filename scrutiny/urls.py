@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("scrutiny.frontend.urls")),
     path("account/", include("scrutiny.accounts.urls")),
     path("inspections/", include("scrutiny.inspections.urls")),
+    path("frameworks/", include("scrutiny.frameworks.urls")),
     path("reports/", include("scrutiny.publishing.urls")),
 ]
 

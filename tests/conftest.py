@@ -76,3 +76,9 @@ def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> Non
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
     if "real_hashing" not in request.keywords:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(settings: Any, tmp_path: Any) -> None:
+    """Uploaded evidence goes to a temporary directory, never to the developer's var/."""
+    settings.MEDIA_ROOT = tmp_path / "files"

@@ -11,6 +11,12 @@ from scrutiny.accounts.models import AccessLogEntry, User
 from scrutiny.accounts.rules import partnership_id_of
 
 
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind ``login_required``: its user is a real ``User``."""
+
+    user: User
+
+
 def require(request: HttpRequest, permission: str, obj: Any = None) -> None:
     """Raise ``PermissionDenied`` unless the signed-in user holds ``permission`` on ``obj``.
 

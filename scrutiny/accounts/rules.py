@@ -141,10 +141,18 @@ def is_published(user: Any, obj: Any) -> bool:
     return bool(getattr(obj, "is_published", False))
 
 
+@rules.predicate
+def draft_shared_with_partnership(user: Any, obj: Any) -> bool:
+    """The draft report goes to the partnership at factual accuracy, and stays visible after."""
+    inspection = inspection_of(obj)
+    return inspection is not None and bool(inspection.status_reached("factual_accuracy"))
+
+
 # Site-wide
 rules.add_perm("accounts.view_audit", is_administrator)
 rules.add_perm("accounts.view_access_log", is_administrator)
 rules.add_perm("frameworks.change_framework", is_administrator)
+rules.add_perm("frameworks.view_framework", is_inspectorate)
 
 # Partnerships: their private workspace
 can_view_partnership = (
@@ -166,5 +174,17 @@ rules.add_perm("inspections.change_inspection", is_administrator | on_inspection
 rules.add_perm("inspections.lead_inspection", is_administrator | leads_inspection)
 rules.add_perm("inspections.create_inspection", is_administrator | is_lead_inspector)
 rules.add_perm("inspections.quality_assure", is_quality_assurance)
-rules.add_perm("inspections.comment_factual_accuracy", member_of_partnership & is_partnership_lead)
+rules.add_perm(
+    "inspections.comment_factual_accuracy",
+    member_of_partnership & is_partnership_lead & draft_shared_with_partnership,
+)
+rules.add_perm(
+    "inspections.view_draft",
+    inspectorate_on_inspection | (member_of_partnership & draft_shared_with_partnership),
+)
+rules.add_perm(
+    "inspections.view_factual_accuracy",
+    inspectorate_on_inspection | (member_of_partnership & draft_shared_with_partnership),
+)
+rules.add_perm("inspections.publish", is_administrator | leads_inspection)
 rules.add_perm("inspections.view_child_level", is_administrator | on_inspection_team)

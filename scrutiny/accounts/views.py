@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scrutiny.accounts import selectors
-from scrutiny.accounts.access import require
+from scrutiny.accounts.access import AuthenticatedRequest, require
 from scrutiny.accounts.forms import AuditFilterForm, SignInForm, TokenForm
 
 LOCKED_OUT = (
@@ -56,7 +56,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/profile.html")
 
 
@@ -97,7 +97,7 @@ def _qr_svg(uri: str) -> str:
 
 
 @login_required
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedRequest) -> HttpResponse:
     """Set up (first time) or check a TOTP code, then continue to where the user was going."""
     user = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
@@ -143,12 +143,12 @@ def _filtered(request: HttpRequest, entries_for: Any, template: str) -> HttpResp
 
 
 @login_required
-def audit(request: HttpRequest) -> HttpResponse:
+def audit(request: AuthenticatedRequest) -> HttpResponse:
     require(request, "accounts.view_audit")
     return _filtered(request, selectors.audit_entries, "accounts/audit.html")
 
 
 @login_required
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedRequest) -> HttpResponse:
     require(request, "accounts.view_access_log")
     return _filtered(request, selectors.access_log_entries, "accounts/access_log.html")

@@ -90,6 +90,9 @@ def build_people() -> dict[str, User]:
 
 SECTIONS: list[tuple[str, str]] = [
     ("people", "scrutiny.demo.builder:build_people"),
+    ("published inspections for comparison", "scrutiny.demo.inspections:build_other_published"),
+    ("South Ayrshire's published inspection", "scrutiny.demo.inspections:build_south_ayrshire"),
+    ("East Ayrshire's inspection in progress", "scrutiny.demo.inspections:build_east_ayrshire"),
 ]
 
 

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.utils.text import slugify
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCALE_FILES = ["six_point_scale.json"]
 FRAMEWORK_FILES = ["framework_2014.json", "framework_2018.json"]
@@ -18,6 +20,12 @@ FRAMEWORK_FILES = ["framework_2014.json", "framework_2018.json"]
 def read(name: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
     return data
+
+
+def qi_key(qi: dict[str, Any], group: dict[str, Any]) -> str:
+    """A stable key: the QI number where there is one, else the group's, then the title."""
+    number = str(qi["number"] or group["number"]).replace(".", "-")
+    return str(qi.get("key") or slugify(f"{number} {qi['title']}"))[:80]
 
 
 def load_all(models: Any) -> None:
@@ -61,6 +69,7 @@ def load_all(models: Any) -> None:
                     version=version,
                     group=group,
                     number=qi["number"],
+                    key=qi_key(qi, group_data),
                     title=qi["title"],
                     evaluated_in=qi["evaluated_in"],
                     verified=qi["verified"],

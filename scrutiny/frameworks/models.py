@@ -104,6 +104,10 @@ class QualityIndicator(models.Model):
     number = models.CharField(
         max_length=10, blank=True, help_text="Blank where no official number is published."
     )
+    key = models.SlugField(
+        max_length=80,
+        help_text="Stays the same across versions, so grades can be compared over time.",
+    )
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     evaluated_in = models.CharField(
@@ -119,6 +123,7 @@ class QualityIndicator(models.Model):
     class Meta:
         ordering = ["version", "order"]
         verbose_name = "quality indicator"
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="qi_key_unique")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()

@@ -23,6 +23,10 @@ def _items_for(request: HttpRequest) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return items
     items.insert(0, ("Home", reverse("frontend:home")))
+    if user.has_perm("frameworks.view_framework"):
+        items.append(("Frameworks", reverse("frameworks:list")))
+    if user.has_perm("inspections.create_inspection"):
+        items.append(("New inspection", reverse("inspections:create")))
     if user.has_perm("accounts.view_audit"):
         items.append(("Audit", reverse("accounts:audit")))
     return items

@@ -1,16 +1,49 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from scrutiny.inspections.models import Inspection, Status
 from scrutiny.places.models import Partnership
+from scrutiny.publishing.models import ReportVersion
+
+
+def _published() -> QuerySet[Inspection]:
+    return Inspection.objects.filter(status=Status.PUBLISHED).order_by("-publication_date")
 
 
 def partnerships_with_published_work() -> list[Partnership]:
     """Every partnership, each with only its published inspections attached."""
-    published = Inspection.objects.filter(status=Status.PUBLISHED).order_by("-publication_date")
     return list(
-        Partnership.objects.prefetch_related(
-            Prefetch("inspections", queryset=published, to_attr="published_inspections")
+        Partnership.objects.select_related("area").prefetch_related(
+            Prefetch("inspections", queryset=_published(), to_attr="published_inspections")
         )
     )
+
+
+def partnership_public(*, slug: str) -> Partnership:
+    try:
+        return (
+            Partnership.objects.select_related("area")
+            .prefetch_related(
+                Prefetch("inspections", queryset=_published(), to_attr="published_inspections")
+            )
+            .get(slug=slug)
+        )
+    except Partnership.DoesNotExist:
+        raise Http404("No such partnership") from None
+
+
+def report_version(*, inspection_pk: int, number: int | None = None) -> ReportVersion:
+    """A published version (the latest when ``number`` is None); 404 for anything unpublished."""
+    versions = ReportVersion.objects.select_related("inspection__partnership__area").filter(
+        inspection_id=inspection_pk, inspection__status=Status.PUBLISHED
+    )
+    version = (
+        versions.filter(number=number).first()
+        if number is not None
+        else versions.order_by("-number").first()
+    )
+    if version is None:
+        raise Http404("No published report")
+    return version

@@ -1,9 +1,19 @@
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
-from scrutiny.publishing import selectors
+from scrutiny.accounts.access import AuthenticatedRequest, require
+from scrutiny.inspections.models import Inspection
+from scrutiny.inspections.services import InspectionError
+from scrutiny.publishing import report, selectors, services
+from scrutiny.publishing.models import ReportVersion
+from scrutiny.publishing.services import PublishingError
 
 
 def partnerships(request: HttpRequest) -> HttpResponse:
@@ -12,3 +22,113 @@ def partnerships(request: HttpRequest) -> HttpResponse:
         "publishing/partnerships.html",
         {"partnerships": selectors.partnerships_with_published_work()},
     )
+
+
+def partnership(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(
+        request,
+        "publishing/partnership.html",
+        {"partnership": selectors.partnership_public(slug=slug)},
+    )
+
+
+def _report_page(request: HttpRequest, version: ReportVersion) -> HttpResponse:
+    versions = version.inspection.report_versions.order_by("number")
+    latest = versions.last()
+    return render(
+        request,
+        "publishing/report.html",
+        {
+            "version": version,
+            "inspection": version.inspection,
+            "versions": versions,
+            "is_latest": latest is not None and latest.pk == version.pk,
+        },
+    )
+
+
+def report_latest(request: HttpRequest, pk: int) -> HttpResponse:
+    return _report_page(request, selectors.report_version(inspection_pk=pk))
+
+
+def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    return _report_page(request, selectors.report_version(inspection_pk=pk, number=number))
+
+
+def _pdf(version: ReportVersion) -> HttpResponse:
+    name = slugify(
+        f"{version.inspection.partnership.area.name} inspection report v{version.number}"
+    )
+    response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf(selectors.report_version(inspection_pk=pk))
+
+
+def report_version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    return _pdf(selectors.report_version(inspection_pk=pk, number=number))
+
+
+def _draft_inspection(request: HttpRequest, pk: int) -> Inspection:
+    inspection = get_object_or_404(Inspection.objects.select_related("partnership__area"), pk=pk)
+    require(request, "inspections.view_draft", inspection)
+    return inspection
+
+
+@login_required
+def draft(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    inspection = _draft_inspection(request, pk)
+    body = report.render_body(inspection, draft=True)
+    return render(request, "publishing/draft.html", {"inspection": inspection, "body": body})
+
+
+@login_required
+def draft_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    inspection = _draft_inspection(request, pk)
+    pdf = report.render_pdf(report.render_document(inspection, draft=True))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="draft-report-{inspection.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    inspection = get_object_or_404(Inspection, pk=pk)
+    require(request, "inspections.publish", inspection)
+    try:
+        services.inspection_publish(inspection=inspection, by=request.user)
+    except InspectionError as exc:
+        messages.error(request, str(exc))
+        return redirect("inspections:detail", inspection.pk)
+    messages.success(request, "The report is published and frozen.")
+    return redirect("publishing:report", inspection.pk)
+
+
+class CorrectionForm(forms.Form):
+    note = forms.CharField(
+        label="What the correction changes",
+        help_text="Shown to readers at the top of the report and in the PDF.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+@login_required
+def correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    inspection = get_object_or_404(Inspection.objects.select_related("partnership__area"), pk=pk)
+    require(request, "inspections.publish", inspection)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.report_correct(
+                inspection=inspection, by=request.user, note=form.cleaned_data["note"]
+            )
+        except PublishingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Version {version.number} of the report is published.")
+            return redirect("publishing:report", inspection.pk)
+    return render(request, "publishing/correct.html", {"inspection": inspection, "form": form})

@@ -127,6 +127,13 @@ class Migration(migrations.Migration):
                         max_length=10,
                     ),
                 ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="Stays the same across versions, so grades can be compared over time.",
+                        max_length=80,
+                    ),
+                ),
                 ("title", models.CharField(max_length=300)),
                 ("description", models.TextField(blank=True)),
                 (
@@ -212,5 +219,9 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(
                 fields=("scale", "score"), name="scale_level_unique_score"
             ),
+        ),
+        migrations.AddConstraint(
+            model_name="qualityindicator",
+            constraint=models.UniqueConstraint(fields=("version", "key"), name="qi_key_unique"),
         ),
     ]

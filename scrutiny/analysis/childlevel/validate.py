@@ -1,0 +1,605 @@
+"""Check the three child-level files and load them into DuckDB as typed tables.
+
+Each file is read with DuckDB's CSV reader with every column declared ``VARCHAR``, so that a bad
+value becomes a reported problem (file, data row, column, value) instead of a failed read; the
+values are then cast with strict formats. Rows are numbered from 1 at the first data row (the
+header is not counted). Checks:
+
+- a required column is missing from the header, or a row has more or fewer fields than the
+  header: the file cannot be read, and is refused even with ``drop_invalid``;
+- a blank required value, a bad date (``YYYY-MM-DD``), a bad birth month (``YYYY-MM``), an
+  unknown council, placement type or concern code, a bad year or population;
+- an end before its start (episodes, placements, registrations), a placement outside its episode;
+- across rows, among rows without the problems above: a placement that overlaps an earlier
+  placement of the same child, a row of an episode that disagrees with the episode's first row on
+  its end or council, a second population for the same council and year.
+
+Any problem refuses the files, unless ``drop_invalid`` is set: then every row with a problem is
+left out and the rest is used. Loading leaves the typed tables ``la``, ``cp`` and ``pop`` in the
+connection, with council codes mapped to current codes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from scrutiny.analysis.childlevel import formats
+
+MISSING_FILE = "the file does not exist"
+EMPTY_FILE = "the file is empty: it needs a header row"
+MISSING_COLUMNS = "missing column(s): {columns}"
+BAD_SHAPE = "row {row} has {found} fields where the header has {expected}"
+UNREADABLE = "the file cannot be read as CSV: {reason}"
+
+BLANK = "is blank"
+NOT_A_DATE = "is not a date (YYYY-MM-DD)"
+NOT_A_MONTH = "is not a month (YYYY-MM)"
+NOT_A_COUNCIL = "is not a current or replaced S12 council code"
+NOT_A_PLACEMENT_TYPE = "is not a placement type code"
+NOT_A_CONCERN = "is not a concern code"
+NOT_A_YEAR = "is not a year (four digits)"
+NOT_A_POPULATION = "is not a whole number of at least 1"
+END_BEFORE_START = "is before {start_column} {start}"
+OUTSIDE_EPISODE = "to placement_end {end} lies outside its episode {episode_start} to {episode_end}"
+OVERLAP = "overlaps the placement in row {other} of the same child_id {child}"
+EPISODE_DISAGREES = "differs from row {other}, the first row of episode {child} {start}"
+DUPLICATE_POPULATION = "repeats council {council} and year {year} of row {other}"
+
+ONGOING = "ongoing"
+LISTING_LIMIT = 50
+
+_SEPARATOR = formats.CONCERN_SEPARATOR
+
+
+@dataclass(frozen=True)
+class ChildLevelFiles:
+    """The three input files."""
+
+    looked_after: Path
+    child_protection: Path
+    population: Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one file; ``row`` is the 1-based data row, ``None`` for the whole file."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.row is None else f"{self.file} row {self.row}"
+        if self.column is None:
+            return f"{where}: {self.message}"
+        shown = "" if self.value is None else f' "{self.value}"'
+        return f"{where}: {self.column}{shown} {self.message}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The first problems (at most ``LISTING_LIMIT``), how many there are in all, and how many
+    rows of each file have a problem (the rows left out with ``drop_invalid``)."""
+
+    problems: tuple[Problem, ...] = ()
+    total: int = 0
+    invalid_rows: dict[str, int] = field(default_factory=dict)
+    fatal: bool = False
+
+    def listing(self) -> str:
+        """The problems for people, one a line, capped, with the count of the rest."""
+        lines = [
+            f"{self.total} problem{'' if self.total == 1 else 's'} in the input files "
+            "(rows are data rows, numbered from 1 after the header):",
+            *(str(problem) for problem in self.problems),
+        ]
+        if self.total > len(self.problems):
+            lines.append(f"… and {self.total - len(self.problems)} more.")
+        return "\n".join(lines)
+
+
+class ChildLevelDataError(Exception):
+    """The input files are refused; ``report`` says why."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        super().__init__(report.listing())
+        self.report = report
+
+
+@dataclass(frozen=True)
+class _Check:
+    """Rows of ``source`` matching ``where`` are problems with ``column``: the shown value is the
+    SQL expression ``value``; the message is ``message`` formatted with ``args`` (name → SQL)."""
+
+    source: str
+    column: str
+    where: str
+    message: str
+    value: str | None = None
+    args: tuple[tuple[str, str], ...] = ()
+
+    def sql(self, file_key: str, number: int) -> str:
+        value = self.column if self.value is None else self.value
+        args = ", ".join(f"CAST({expression} AS VARCHAR)" for _, expression in self.args)
+        return (
+            f"SELECT '{file_key}' AS file_key, row_no, {number} AS check_no, "  # noqa: S608
+            f"CAST({value} AS VARCHAR) AS value, [{args}]::VARCHAR[] AS args "
+            f"FROM {self.source} WHERE {self.where}"
+        )
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _in_list(values: Sequence[str]) -> str:
+    return ", ".join(_literal(value) for value in values)
+
+
+def _date(column: str) -> str:
+    """SQL: the value as a DATE when it is exactly ``YYYY-MM-DD`` and a real day, else NULL."""
+    return (
+        f"CASE WHEN length({column}) = 10 AND {column}[5] = '-' AND {column}[8] = '-' "
+        f"THEN CAST(try_strptime({column}, '%Y-%m-%d') AS DATE) END"
+    )
+
+
+def _month(column: str) -> str:
+    """SQL: the first day of the month when the value is exactly ``YYYY-MM``, else NULL."""
+    return (
+        f"CASE WHEN length({column}) = 7 AND {column}[5] = '-' "
+        f"THEN CAST(try_strptime({column} || '-01', '%Y-%m-%d') AS DATE) END"
+    )
+
+
+def _blank(source: str, column: str) -> _Check:
+    return _Check(source, column, f"{column} IS NULL", BLANK)
+
+
+def _unreadable(source: str, column: str, typed: str, message: str) -> _Check:
+    """A value is present but cannot be read as its type."""
+    return _Check(source, column, f"{column} IS NOT NULL AND {typed} IS NULL", message)
+
+
+def _required(source: str, column: str, typed: str, message: str) -> tuple[_Check, _Check]:
+    return _blank(source, column), _unreadable(source, column, typed, message)
+
+
+def _end_before_start(source: str, end: str, start: str) -> _Check:
+    return _Check(
+        source,
+        end,
+        f"{end}_d < {start}_d",
+        END_BEFORE_START,
+        args=(("start_column", _literal(start)), ("start", start)),
+    )
+
+
+_LA = "la_typed"
+_CP = "cp_typed"
+_POP = "pop_typed"
+
+_LOOKED_AFTER_ROW_CHECKS: tuple[_Check, ...] = (
+    _blank(_LA, "child_id"),
+    *_required(_LA, "council", "council_d", NOT_A_COUNCIL),
+    *_required(_LA, "birth_month", "birth_month_d", NOT_A_MONTH),
+    *_required(_LA, "episode_start", "episode_start_d", NOT_A_DATE),
+    _unreadable(_LA, "episode_end", "episode_end_d", NOT_A_DATE),
+    *_required(_LA, "placement_start", "placement_start_d", NOT_A_DATE),
+    _unreadable(_LA, "placement_end", "placement_end_d", NOT_A_DATE),
+    *_required(
+        _LA,
+        "placement_type",
+        f"CASE WHEN placement_type IN ({_in_list(formats.PLACEMENT_TYPES)}) THEN 1 END",
+        NOT_A_PLACEMENT_TYPE,
+    ),
+    _end_before_start(_LA, "episode_end", "episode_start"),
+    _end_before_start(_LA, "placement_end", "placement_start"),
+    _Check(
+        _LA,
+        "placement_start",
+        # Only when all four dates are readable and each pair is in order.
+        "dates_ordered AND (placement_start_d < episode_start_d OR (episode_end_d IS NOT NULL "
+        "AND (placement_end_d IS NULL OR placement_end_d > episode_end_d)))",
+        OUTSIDE_EPISODE,
+        args=(
+            ("end", f"coalesce(placement_end, {_literal(ONGOING)})"),
+            ("episode_start", "episode_start"),
+            ("episode_end", f"coalesce(episode_end, {_literal(ONGOING)})"),
+        ),
+    ),
+)
+
+_LOOKED_AFTER_CROSS_CHECKS: tuple[_Check, ...] = (
+    # Sorted by start, a placement overlaps an earlier one when it starts before the latest end
+    # so far (half-open intervals; blank end = ongoing). The other row named is the one holding
+    # that latest end.
+    _Check(
+        "la_overlap",
+        "placement_start",
+        "placement_start_d < previous_end",
+        OVERLAP,
+        args=(("other", "previous_row"), ("child", "child_id")),
+    ),
+    _Check(
+        "la_episodes",
+        "episode_end",
+        "episode_end_d IS DISTINCT FROM first_end",
+        EPISODE_DISAGREES,
+        value=f"coalesce(episode_end, {_literal(ONGOING)})",
+        args=(("other", "first_row"), ("child", "child_id"), ("start", "episode_start")),
+    ),
+    _Check(
+        "la_episodes",
+        "council",
+        "council_d <> first_council",
+        EPISODE_DISAGREES,
+        args=(("other", "first_row"), ("child", "child_id"), ("start", "episode_start")),
+    ),
+)
+
+_CHILD_PROTECTION_ROW_CHECKS: tuple[_Check, ...] = (
+    _blank(_CP, "child_id"),
+    *_required(_CP, "council", "council_d", NOT_A_COUNCIL),
+    _unreadable(_CP, "birth_month", "birth_month_d", NOT_A_MONTH),
+    *_required(_CP, "registration_date", "registration_date_d", NOT_A_DATE),
+    _unreadable(_CP, "deregistration_date", "deregistration_date_d", NOT_A_DATE),
+    _end_before_start(_CP, "deregistration_date", "registration_date"),
+    _Check(
+        f"(SELECT row_no, unnest(concern_list) AS code FROM {_CP})",  # noqa: S608
+        "concerns",
+        f"code NOT IN ({_in_list(formats.CONCERN_CODES)})",
+        NOT_A_CONCERN,
+        value="code",
+    ),
+)
+
+_POPULATION_ROW_CHECKS: tuple[_Check, ...] = (
+    *_required(_POP, "council", "council_d", NOT_A_COUNCIL),
+    *_required(_POP, "year", "year_d", NOT_A_YEAR),
+    *_required(_POP, "population_0_17", "population_0_17_d", NOT_A_POPULATION),
+)
+
+_POPULATION_CROSS_CHECKS: tuple[_Check, ...] = (
+    _Check(
+        "pop_duplicates",
+        "year",
+        "first_row <> row_no",
+        DUPLICATE_POPULATION,
+        args=(("council", "council_d"), ("year", "year_d"), ("other", "first_row")),
+    ),
+)
+
+
+def _header(path: Path) -> list[str] | None:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return next(csv.reader(fh), None)
+
+
+def _csv_error(message: str) -> str:
+    line = re.search(r"CSV Error on Line: (\d+)", message)
+    shape = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
+    if line and shape:
+        return BAD_SHAPE.format(
+            row=int(line.group(1)) - 1, found=shape.group(2), expected=shape.group(1)
+        )
+    first = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    return UNREADABLE.format(reason=first)
+
+
+def _read_raw(
+    con: duckdb.DuckDBPyConnection, *, table: str, path: Path, required: Sequence[str]
+) -> Problem | None:
+    """Create ``table``: ``row_no`` and the required columns, trimmed, blanks as NULL."""
+    name = path.name
+    if not path.is_file():
+        return Problem(name, None, None, None, MISSING_FILE)
+    try:
+        header = _header(path)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        return Problem(name, None, None, None, UNREADABLE.format(reason=exc))
+    if not header:
+        return Problem(name, None, None, None, EMPTY_FILE)
+    header = [column.strip() for column in header]
+    missing = [column for column in required if column not in header]
+    if missing:
+        return Problem(name, None, None, None, MISSING_COLUMNS.format(columns=", ".join(missing)))
+    # Positional names, so that odd or repeated header cells cannot break the SQL.
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    selected = ", ".join(
+        f"NULLIF(trim(c{header.index(column)}), '') AS {column}" for column in required
+    )
+    try:
+        con.execute(
+            f"CREATE TEMP TABLE {table}_read AS SELECT * FROM read_csv(?, header = true, "  # noqa: S608
+            "auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+            f"columns = {{{columns}}})",
+            [str(path)],
+        )
+    except duckdb.Error as exc:
+        return Problem(name, None, None, None, _csv_error(str(exc)))
+    # Insertion order is preserved, so rowid + 1 is the data row number.
+    con.execute(
+        f"CREATE TEMP VIEW {table} AS SELECT rowid + 1 AS row_no, {selected} "  # noqa: S608
+        f"FROM {table}_read"
+    )
+    return None
+
+
+def _council_map(con: duckdb.DuckDBPyConnection) -> None:
+    codes = formats.council_codes()
+    pairs = [(code, code) for code in codes.current] + list(codes.replaced.items())
+    con.execute("CREATE OR REPLACE TEMP TABLE council_map (code VARCHAR, canonical VARCHAR)")
+    con.executemany("INSERT INTO council_map VALUES (?, ?)", pairs)
+
+
+def _type_looked_after(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"""
+        CREATE TEMP TABLE la_typed AS
+        SELECT *,
+               episode_start_d IS NOT NULL AND placement_start_d IS NOT NULL
+               AND (episode_end IS NULL OR episode_end_d >= episode_start_d)
+               AND (placement_end IS NULL OR placement_end_d >= placement_start_d)
+               AS dates_ordered
+        FROM (
+            SELECT r.*, m.canonical AS council_d,
+                   {_month("r.birth_month")} AS birth_month_d,
+                   {_date("r.episode_start")} AS episode_start_d,
+                   {_date("r.episode_end")} AS episode_end_d,
+                   {_date("r.placement_start")} AS placement_start_d,
+                   {_date("r.placement_end")} AS placement_end_d
+            FROM la_raw r LEFT JOIN council_map m ON r.council = m.code
+        )
+        """  # noqa: S608  (SQL built from this module's constants only)
+    )
+
+
+def _type_child_protection(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"""
+        CREATE TEMP TABLE cp_typed AS
+        SELECT r.*, m.canonical AS council_d,
+               {_month("r.birth_month")} AS birth_month_d,
+               {_date("r.registration_date")} AS registration_date_d,
+               {_date("r.deregistration_date")} AS deregistration_date_d,
+               list_distinct(list_filter(
+                   list_transform(string_split(coalesce(r.concerns, ''), '{_SEPARATOR}'),
+                                  lambda code: trim(code)),
+                   lambda code: code <> '')) AS concern_list
+        FROM cp_raw r LEFT JOIN council_map m ON r.council = m.code
+        """  # noqa: S608  (SQL built from this module's constants only)
+    )
+
+
+def _type_population(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE TEMP TABLE pop_typed AS
+        SELECT r.*, m.canonical AS council_d,
+               CASE WHEN regexp_full_match(r.year, '\\d{4}') THEN CAST(r.year AS INTEGER) END
+                   AS year_d,
+               CASE WHEN regexp_full_match(r.population_0_17, '\\d{1,15}')
+                         AND CAST(r.population_0_17 AS BIGINT) > 0
+                    THEN CAST(r.population_0_17 AS BIGINT) END AS population_0_17_d
+        FROM pop_raw r LEFT JOIN council_map m ON r.council = m.code
+        """
+    )
+
+
+def _collect(
+    con: duckdb.DuckDBPyConnection, file_key: str, checks: Sequence[_Check], *, start: int = 0
+) -> None:
+    """Add the problems found by ``checks`` (numbered from ``start``) to the table ``problems``."""
+    for number, check in enumerate(checks, start=start):
+        con.execute(f"INSERT INTO problems {check.sql(file_key, number)}")
+
+
+def _without_problem_rows(con: duckdb.DuckDBPyConnection, file_key: str) -> str:
+    """SQL condition leaving out the rows of a file with a problem (none: no condition)."""
+    found = con.execute("SELECT count(*) FROM problems WHERE file_key = ?", [file_key]).fetchone()
+    if not found or not found[0]:
+        return "true"
+    return f"row_no NOT IN (SELECT row_no FROM problems WHERE file_key = '{file_key}')"  # noqa: S608
+
+
+def _build_cross_sources(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "CREATE TEMP VIEW la_ok AS SELECT * FROM la_typed "  # noqa: S608
+        f"WHERE {_without_problem_rows(con, 'la')}"
+    )
+    con.execute(
+        """
+        CREATE TEMP VIEW la_overlap AS
+        SELECT row_no, child_id, placement_start, placement_start_d,
+               max(coalesce(placement_end_d, 'infinity'::DATE)) OVER earlier AS previous_end,
+               arg_max(row_no, {'end': coalesce(placement_end_d, 'infinity'::DATE),
+                                'first': -row_no}) OVER earlier AS previous_row
+        FROM la_ok
+        WINDOW earlier AS (PARTITION BY child_id ORDER BY placement_start_d, row_no
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+        """
+    )
+    # Episodes whose rows disagree are found by grouping (fast); only their rows are then
+    # compared with the episode's first row.
+    con.execute(
+        """
+        CREATE TEMP TABLE la_episodes AS
+        WITH disagreeing AS (
+            SELECT child_id, episode_start_d FROM la_ok
+            GROUP BY child_id, episode_start_d
+            HAVING min(coalesce(episode_end_d, 'infinity'::DATE))
+                       <> max(coalesce(episode_end_d, 'infinity'::DATE))
+                OR min(council_d) <> max(council_d)
+        )
+        SELECT row_no, child_id, council, council_d, episode_start, episode_end, episode_end_d,
+               first_value(episode_end_d) OVER episode AS first_end,
+               first_value(council_d) OVER episode AS first_council,
+               first_value(row_no) OVER episode AS first_row
+        FROM la_ok JOIN disagreeing USING (child_id, episode_start_d)
+        WINDOW episode AS (PARTITION BY child_id, episode_start_d ORDER BY row_no)
+        """
+    )
+    con.execute(
+        """
+        CREATE TEMP VIEW pop_duplicates AS
+        SELECT row_no, year, council_d, year_d,
+               first_value(row_no) OVER (PARTITION BY council_d, year_d ORDER BY row_no)
+                   AS first_row
+        FROM pop_typed
+        WHERE row_no NOT IN (SELECT row_no FROM problems WHERE file_key = 'pop')
+        """
+    )
+    # The checks across rows use each row's own check number, after the row checks.
+
+
+def _all_checks() -> dict[str, tuple[_Check, ...]]:
+    """Every check of each file, in the order listed (rows, then across rows)."""
+    return {
+        "la": (*_LOOKED_AFTER_ROW_CHECKS, *_LOOKED_AFTER_CROSS_CHECKS),
+        "cp": _CHILD_PROTECTION_ROW_CHECKS,
+        "pop": (*_POPULATION_ROW_CHECKS, *_POPULATION_CROSS_CHECKS),
+    }
+
+
+def _report(con: duckdb.DuckDBPyConnection, names: dict[str, str], limit: int) -> ValidationReport:
+    checks = _all_checks()
+    total_row = con.execute("SELECT count(*) FROM problems").fetchone()
+    total = int(total_row[0]) if total_row else 0
+    first = con.execute(
+        """
+        SELECT file_key, row_no, check_no, value, args FROM problems
+        ORDER BY CASE file_key WHEN 'la' THEN 0 WHEN 'cp' THEN 1 ELSE 2 END, row_no, check_no,
+                 value
+        LIMIT ?
+        """,
+        [limit],
+    ).fetchall()
+    problems = []
+    for file_key, row_no, check_no, value, args in first:
+        check = checks[file_key][check_no]
+        message = check.message.format(
+            **dict(zip((name for name, _ in check.args), args, strict=True))
+        )
+        problems.append(Problem(names[file_key], int(row_no), check.column, value, message))
+    counts = con.execute(
+        "SELECT file_key, count(DISTINCT row_no) FROM problems GROUP BY file_key"
+    ).fetchall()
+    invalid = {names[key]: int(count) for key, count in counts}
+    return ValidationReport(problems=tuple(problems), total=total, invalid_rows=invalid)
+
+
+def _build_clean_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The typed tables used by ``compute``, without the rows that have a problem."""
+    la_rows = _without_problem_rows(con, "la")
+    cp_rows = _without_problem_rows(con, "cp")
+    pop_rows = _without_problem_rows(con, "pop")
+    con.execute(
+        f"""
+        CREATE TEMP TABLE la AS
+        SELECT child_id, council_d AS council, birth_month_d AS birth_month,
+               episode_start_d AS episode_start, episode_end_d AS episode_end,
+               placement_start_d AS placement_start, placement_end_d AS placement_end,
+               placement_type
+        FROM la_typed WHERE {la_rows}
+        """  # noqa: S608  (SQL built from this module's constants only)
+    )
+    con.execute(
+        f"""
+        CREATE TEMP TABLE cp AS
+        SELECT child_id, council_d AS council, birth_month_d AS birth_month,
+               registration_date_d AS registration_date,
+               deregistration_date_d AS deregistration_date, concern_list AS concerns
+        FROM cp_typed WHERE {cp_rows}
+        """  # noqa: S608
+    )
+    con.execute(
+        f"""
+        CREATE TEMP TABLE pop AS
+        SELECT council_d AS council, year_d AS year, population_0_17_d AS population_0_17
+        FROM pop_typed WHERE {pop_rows}
+        """  # noqa: S608
+    )
+    for view in ("la_overlap", "la_ok", "pop_duplicates", "la_raw", "cp_raw", "pop_raw"):
+        con.execute(f"DROP VIEW IF EXISTS {view}")
+    for table in (
+        "la_episodes",
+        "la_typed",
+        "cp_typed",
+        "pop_typed",
+        "la_raw_read",
+        "cp_raw_read",
+        "pop_raw_read",
+        "problems",
+    ):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def load_validated(
+    con: duckdb.DuckDBPyConnection,
+    files: ChildLevelFiles,
+    *,
+    drop_invalid: bool = False,
+    limit: int = LISTING_LIMIT,
+) -> ValidationReport:
+    """Check the files and create the tables ``la``, ``cp`` and ``pop`` in ``con``.
+
+    Returns the report of problems found (empty when there are none), whose rows were left out
+    because ``drop_invalid`` was set. Raises ``ChildLevelDataError`` when a file cannot be read,
+    or when there are problems and ``drop_invalid`` is not set.
+    """
+    names = {
+        "la": files.looked_after.name,
+        "cp": files.child_protection.name,
+        "pop": files.population.name,
+    }
+    unreadable = [
+        problem
+        for problem in (
+            _read_raw(
+                con, table="la_raw", path=files.looked_after, required=formats.LOOKED_AFTER_COLUMNS
+            ),
+            _read_raw(
+                con,
+                table="cp_raw",
+                path=files.child_protection,
+                required=formats.CHILD_PROTECTION_COLUMNS,
+            ),
+            _read_raw(
+                con, table="pop_raw", path=files.population, required=formats.POPULATION_COLUMNS
+            ),
+        )
+        if problem is not None
+    ]
+    if unreadable:
+        raise ChildLevelDataError(
+            ValidationReport(problems=tuple(unreadable), total=len(unreadable), fatal=True)
+        )
+    _council_map(con)
+    _type_looked_after(con)
+    _type_child_protection(con)
+    _type_population(con)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE problems (file_key VARCHAR, row_no BIGINT, "
+        "check_no INTEGER, value VARCHAR, args VARCHAR[])"
+    )
+    _collect(con, "la", _LOOKED_AFTER_ROW_CHECKS)
+    _collect(con, "cp", _CHILD_PROTECTION_ROW_CHECKS)
+    _collect(con, "pop", _POPULATION_ROW_CHECKS)
+    # Across rows, only among rows without a problem of their own.
+    _build_cross_sources(con)
+    _collect(con, "la", _LOOKED_AFTER_CROSS_CHECKS, start=len(_LOOKED_AFTER_ROW_CHECKS))
+    _collect(con, "pop", _POPULATION_CROSS_CHECKS, start=len(_POPULATION_ROW_CHECKS))
+    report = _report(con, names, limit)
+    if report.total and not drop_invalid:
+        raise ChildLevelDataError(report)
+    _build_clean_tables(con)
+    return report

@@ -1,0 +1,194 @@
+"""``scrutiny sample-size`` and ``scrutiny sample``: size and draw a sample of records.
+
+``sample`` reads a CSV of the pre-inspection return (one row per child, a header row first),
+draws a stratified random sample with proportional allocation, and writes the sampled rows,
+in input order, with a final ``stratum`` column. The seed is always printed, so that the draw
+can be repeated with ``--seed``.
+
+Neither command starts Django, and the analysis (NumPy, SciPy) is imported only when a command
+runs. Bad input stops with one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from scrutiny.analysis.sampling import StratumAllocation
+
+STRATUM_COLUMN = "stratum"
+STRATA_SEPARATOR = " / "
+UNSTRATIFIED = "all"
+ENCODINGS = ("utf-8-sig", "cp1252")  # UTF-8 with or without BOM, then Windows-1252
+
+MESSAGE_NO_FILE = "Error: {file}: no such file."
+MESSAGE_UNREADABLE = "Error: {file}: cannot be read ({reason})."
+MESSAGE_NOT_TEXT = "Error: {file}: is neither UTF-8 nor Windows-1252 text; save the CSV as UTF-8."
+MESSAGE_EMPTY = "Error: {file}: is empty; expected a header row and then one row per child."
+MESSAGE_FIELDS = (
+    "Error: {file} line {line}: expected {expected} fields as in the header, found {count}."
+)
+MESSAGE_NO_COLUMN = "Error: {file}: no column named {missing}; the columns are: {columns}."
+MESSAGE_NO_STRATA = "Error: --strata names no column; give column names separated by commas."
+MESSAGE_NOT_WRITTEN = "Error: {file}: cannot be written ({reason})."
+MESSAGE_ANALYSIS = "Error: {message}."
+
+
+class InputProblem(Exception):
+    """A one-line message for stderr."""
+
+
+def fail(problem: InputProblem) -> typer.Exit:
+    """Print the problem on stderr and return the exit (code 2) to raise."""
+    typer.echo(str(problem), err=True)
+    return typer.Exit(2)
+
+
+def read_csv_table(file: Path) -> tuple[list[str], list[list[str]]]:
+    """The header and the data rows of a CSV (UTF-8, with or without BOM, or Windows-1252).
+
+    Blank lines are skipped; every other row must have as many fields as the header.
+    """
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise InputProblem(MESSAGE_NO_FILE.format(file=file)) from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InputProblem(MESSAGE_UNREADABLE.format(file=file, reason=reason)) from None
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputProblem(MESSAGE_NOT_TEXT.format(file=file))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    for row in reader:
+        if not any(field.strip() for field in row):
+            continue
+        if header is None:
+            header = row
+            continue
+        if len(row) != len(header):
+            raise InputProblem(
+                MESSAGE_FIELDS.format(
+                    file=file, line=reader.line_num, expected=len(header), count=len(row)
+                )
+            )
+        rows.append(row)
+    if header is None:
+        raise InputProblem(MESSAGE_EMPTY.format(file=file))
+    return header, rows
+
+
+def sample_size_command(
+    population: Annotated[int, typer.Option(help="Number of records to sample from.")],
+    confidence: Annotated[float, typer.Option(help="Confidence level.")] = 0.9,
+    margin: Annotated[
+        float, typer.Option(help="Margin of error, more than 0, at most 0.5.")
+    ] = 0.15,
+) -> None:
+    """Print how many records to read for a proportion at this confidence and margin."""
+    from scrutiny.analysis import sampling
+
+    try:
+        size = sampling.sample_size(population=population, confidence=confidence, margin=margin)
+    except sampling.SamplingError as error:
+        raise fail(InputProblem(MESSAGE_ANALYSIS.format(message=error))) from None
+    typer.echo(str(size))
+
+
+def sample_command(
+    file: Annotated[
+        Path, typer.Argument(metavar="RETURN.csv", help="CSV with a header row, one row per child.")
+    ],
+    size: Annotated[int, typer.Option(help="Number of rows to sample.")],
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", metavar="SAMPLE.csv", help="Where to write the sample."),
+    ],
+    strata: Annotated[
+        str | None,
+        typer.Option(metavar="COL[,COL]", help="Columns whose values define the strata."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of the random draw (printed when not given).")
+    ] = None,
+) -> None:
+    """Draw a stratified random sample of rows (proportional allocation), reproducible by seed."""
+    from scrutiny.analysis import sampling
+
+    try:
+        header, rows = read_csv_table(file)
+        positions = _strata_positions(strata, header, file)
+        labels = [
+            STRATA_SEPARATOR.join(row[k] for k in positions) if positions else UNSTRATIFIED
+            for row in rows
+        ]
+        used_seed = sampling.random_seed() if seed is None else seed
+        try:
+            drawn = sampling.stratified_sample(strata=labels, size=size, seed=used_seed)
+        except sampling.SamplingError as error:
+            raise InputProblem(MESSAGE_ANALYSIS.format(message=error)) from None
+        _write_sample(output, header, [[*rows[i], labels[i]] for i in drawn.indices])
+    except InputProblem as problem:
+        raise fail(problem) from None
+    typer.echo(f"Sampled {drawn.size} of {len(rows)} rows from {file} into {output}.")
+    typer.echo(f"Seed: {used_seed} (repeat this draw with --seed {used_seed})")
+    typer.echo(allocation_text(drawn.allocation), nl=False)
+
+
+def _strata_positions(strata: str | None, header: list[str], file: Path) -> list[int]:
+    if strata is None:
+        return []
+    names = [name.strip() for name in strata.split(",") if name.strip()]
+    if not names:
+        raise InputProblem(MESSAGE_NO_STRATA)
+    columns = [name.strip() for name in header]
+    missing = [name for name in names if name not in columns]
+    if missing:
+        raise InputProblem(
+            MESSAGE_NO_COLUMN.format(
+                file=file,
+                missing=", ".join(repr(name) for name in missing),
+                columns=", ".join(repr(name) for name in header),
+            )
+        )
+    return [columns.index(name) for name in names]
+
+
+def _write_sample(output: Path, header: list[str], rows: list[list[str]]) -> None:
+    try:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([*header, STRATUM_COLUMN])
+            writer.writerows(rows)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InputProblem(MESSAGE_NOT_WRITTEN.format(file=output, reason=reason)) from None
+
+
+def allocation_text(allocation: tuple[StratumAllocation, ...]) -> str:
+    """The allocation table as aligned plain text, one stratum a line, with a total."""
+    heading = (STRATUM_COLUMN, "population", "allocated")
+    lines = [(line.stratum, str(line.population), str(line.allocated)) for line in allocation]
+    total = (
+        "total",
+        str(sum(line.population for line in allocation)),
+        str(sum(line.allocated for line in allocation)),
+    )
+    width = max(len(text) for text, _, _ in (heading, *lines, total))
+    numbers = [max(len(row[k]) for row in (heading, *lines, total)) for k in (1, 2)]
+    return "".join(
+        f"{name:<{width}}  {population:>{numbers[0]}}  {allocated:>{numbers[1]}}\n"
+        for name, population, allocated in (heading, *lines, total)
+    )

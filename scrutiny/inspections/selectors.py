@@ -1,0 +1,158 @@
+"""Reads for inspections: the workspace, the timeline against the week plan, the QA panel."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from scrutiny.analysis.grades import GradeCheck, grade_check
+from scrutiny.frameworks.models import QualityIndicator
+from scrutiny.inspections.models import (
+    Evaluation,
+    EvidenceItem,
+    Inspection,
+    Status,
+    TeamMember,
+)
+
+
+# The standard week plan (2025): week numbers counted from notification in week 1.
+@dataclass(frozen=True)
+class PlanStep:
+    week: int
+    label: str
+    field: str | None
+    done_at: str
+
+
+WEEK_PLAN: tuple[PlanStep, ...] = (
+    PlanStep(1, "Notification", "notification_date", Status.NOTIFIED),
+    PlanStep(3, "Pre-inspection return due", "return_due_date", Status.EVIDENCE),
+    PlanStep(4, "Documents in, surveys open", None, Status.EVIDENCE),
+    PlanStep(8, "Records review", "records_review_date", Status.EVALUATING),
+    PlanStep(12, "On-site", "onsite_date", Status.EVALUATING),
+    PlanStep(
+        17, "Quality and consistency panel, first draft", "qa_panel_date", Status.FACTUAL_ACCURACY
+    ),
+    PlanStep(20, "Draft (embargoed) to the partnership", "draft_date", Status.FACTUAL_ACCURACY),
+    PlanStep(21, "Publication", "publication_date", Status.PUBLISHED),
+)
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    step: PlanStep
+    standard: date | None
+    planned: date | None
+    done: bool
+    late: bool
+    behind_plan: bool
+
+
+def inspection_timeline(*, inspection: Inspection, today: date | None = None) -> list[TimelineRow]:
+    """Each step of the week plan: its standard date (from notification), the planned date,
+    whether it is done (the status has reached it), and whether it is late."""
+    today = today or timezone.localdate()
+    start = inspection.notification_date
+    rows = []
+    for step in WEEK_PLAN:
+        standard = start + timedelta(weeks=step.week - 1) if start else None
+        planned = getattr(inspection, step.field) if step.field else None
+        done = inspection.status_reached(step.done_at)
+        due = planned or standard
+        rows.append(
+            TimelineRow(
+                step=step,
+                standard=standard,
+                planned=planned,
+                done=done,
+                late=not done and due is not None and due < today,
+                behind_plan=bool(planned and standard and planned > standard),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    qi: QualityIndicator
+    evaluation: Evaluation | None
+
+
+def evaluation_rows(*, inspection: Inspection) -> list[EvaluationRow]:
+    evaluations = {
+        e.qi_id: e for e in inspection.evaluations.select_related("qi").prefetch_related("evidence")
+    }
+    return [
+        EvaluationRow(qi=qi, evaluation=evaluations.get(qi.pk))
+        for qi in inspection.evaluated_qis().select_related("group")
+    ]
+
+
+def evidence_log(*, inspection: Inspection) -> QuerySet[EvidenceItem]:
+    return inspection.evidence.select_related("created_by").prefetch_related("qis", "files")
+
+
+def team(*, inspection: Inspection) -> QuerySet[TeamMember]:
+    return inspection.team.select_related("user")
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    qi: QualityIndicator
+    grade: int | None
+    narrative: str
+    distribution: dict[int, int]  # grade → number of published evaluations
+    published_total: int
+    below: int  # published grades lower than this draft's
+    same: int
+    check: GradeCheck | None
+
+    @property
+    def position(self) -> str:
+        if self.grade is None:
+            return "No grade yet."
+        if not self.published_total:
+            return "No published grades for this QI to compare with."
+        return (
+            f"Higher than {self.below} and the same as {self.same} of "
+            f"{self.published_total} published grades."
+        )
+
+
+def qa_panel(*, inspection: Inspection) -> list[PanelRow]:
+    """The draft's grades beside the grades for the same QI across all published inspections."""
+    rows = evaluation_rows(inspection=inspection)
+    keys = [row.qi.key for row in rows]
+    published = Evaluation.objects.filter(
+        inspection__status=Status.PUBLISHED,
+        qi__key__in=keys,
+        qi__version__framework=inspection.framework_version.framework,
+        grade__isnull=False,
+    ).exclude(inspection=inspection)
+    by_key: dict[str, Counter[int]] = {key: Counter() for key in keys}
+    for key, grade in published.values_list("qi__key", "grade"):
+        if grade is not None:
+            by_key[key][grade] += 1
+    panel = []
+    for row in rows:
+        counts = by_key[row.qi.key]
+        grade = row.evaluation.grade if row.evaluation else None
+        narrative = row.evaluation.narrative if row.evaluation else ""
+        panel.append(
+            PanelRow(
+                qi=row.qi,
+                grade=grade,
+                narrative=narrative,
+                distribution={g: counts.get(g, 0) for g in range(6, 0, -1)},
+                published_total=sum(counts.values()),
+                below=sum(n for g, n in counts.items() if grade is not None and g < grade),
+                same=counts[grade] if grade is not None else 0,
+                check=grade_check(grade, narrative) if grade is not None else None,
+            )
+        )
+    return panel

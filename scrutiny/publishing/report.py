@@ -1,0 +1,121 @@
+"""Building and rendering inspection reports. One set of templates makes both the web page and
+the PDF: ``publishing/report/body.html`` holds the content; the page and the PDF wrap it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from scrutiny.analysis.proportions import PROPORTION_SOURCE, PROPORTION_TERMS
+from scrutiny.frameworks.models import ScaleLevel
+from scrutiny.inspections.models import Evaluation, Inspection
+from scrutiny.inspections.structure import report_sections
+from scrutiny.publishing.charts import GradeBar, as_data_uri, grades_alt_text, grades_chart_svg
+
+
+def _level(levels: dict[int, ScaleLevel], evaluation: Evaluation | None) -> ScaleLevel | None:
+    if evaluation is None or evaluation.grade is None:
+        return None
+    return levels.get(evaluation.grade)
+
+
+def report_context(
+    inspection: Inspection,
+    *,
+    draft: bool,
+    version: int | None = None,
+    corrections: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    framework = inspection.framework_version.framework
+    levels = {level.score: level for level in framework.scale.levels.all()}
+    evaluations = {e.qi_id: e for e in inspection.evaluations.select_related("qi")}
+    sections = report_sections(inspection)
+    evaluated = list(inspection.evaluated_qis().select_related("group"))
+    question_sections = []
+    for section in sections:
+        if section.group is None:
+            continue
+        qis = [qi for qi in evaluated if qi.group_id == section.group.pk]
+        question_sections.append(
+            {
+                "section": section,
+                "items": [
+                    {
+                        "qi": qi,
+                        "evaluation": evaluations.get(qi.pk),
+                        "level": _level(levels, evaluations.get(qi.pk)),
+                    }
+                    for qi in qis
+                ],
+            }
+        )
+    bars = [
+        GradeBar(
+            label=qi.label,
+            grade=level.score if level else None,
+            grade_name=level.grade if level else "",
+        )
+        for qi in evaluated
+        for level in [_level(levels, evaluations.get(qi.pk))]
+    ]
+    title = f"Grades: {inspection.partnership.area.name}"
+    team = list(inspection.team.all())
+    bodies = sorted({member.scrutiny_body for member in team})
+    return {
+        "inspection": inspection,
+        "partnership": inspection.partnership,
+        "draft": draft,
+        "version": version,
+        "corrections": corrections or [],
+        "sections": {s.key.replace("-", "_"): s for s in sections},
+        "demo_mode": settings.SCRUTINY_DEMO,
+        "section_list": sections,
+        "question_sections": question_sections,
+        "evaluated": [
+            {
+                "qi": qi,
+                "evaluation": evaluations.get(qi.pk),
+                "level": levels.get(getattr(evaluations.get(qi.pk), "grade", None) or 0),
+            }
+            for qi in evaluated
+        ],
+        "key_strengths": list(inspection.key_strengths.all()),
+        "areas": list(inspection.areas_for_improvement.prefetch_related("qis")),
+        "good_practice": list(inspection.good_practice.all()),
+        "levels": [levels[score] for score in sorted(levels, reverse=True)],
+        "proportion_terms": PROPORTION_TERMS,
+        "proportion_source": PROPORTION_SOURCE,
+        "framework": framework,
+        "framework_groups": inspection.framework_version.groups.prefetch_related("qis"),
+        "team": team,
+        "scrutiny_bodies": bodies,
+        "chart_uri": as_data_uri(grades_chart_svg(bars, title=title)),
+        "chart_alt": grades_alt_text(bars),
+        "chart_title": title,
+        "generated": timezone.now(),
+    }
+
+
+def render_body(inspection: Inspection, **options: Any) -> str:
+    return render_to_string("publishing/report/body.html", report_context(inspection, **options))
+
+
+def render_document(inspection: Inspection, *, body: str | None = None, **options: Any) -> str:
+    """A standalone HTML document (print styles included): the PDF's source, and the HTML
+    export. ``body`` is a frozen body from a published version; otherwise it is rendered."""
+    context = report_context(inspection, **options)
+    context["body"] = (
+        body if body is not None else render_to_string("publishing/report/body.html", context)
+    )
+    return render_to_string("publishing/report/document.html", context)
+
+
+def render_pdf(html: str) -> bytes:
+    """A tagged PDF (PDF/UA-1) with bookmarks from the headings and page numbers."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf

@@ -1,0 +1,298 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scrutiny.analysis.sdc import (
+    DEFAULT_THRESHOLD,
+    CountTable,
+    DisclosureTableError,
+    ProtectedRate,
+    ProtectedTable,
+    Rule,
+    Suppression,
+    protect_rates,
+    protect_table,
+)
+
+Cell = tuple[int, int]
+
+
+def with_totals(counts: list[list[int]], *, row: bool = True, column: bool = True) -> CountTable:
+    """A table with labels r0, r1, … and c0, c1, …, and a "Total" row and/or column added."""
+    body = [list(line) for line in counts]
+    row_labels = [f"r{i}" for i in range(len(body))]
+    column_labels = [f"c{j}" for j in range(len(body[0]))]
+    if column:
+        for line in body:
+            line.append(sum(line))
+        column_labels.append("Total")
+    if row:
+        body.append([sum(values) for values in zip(*body, strict=True)])
+        row_labels.append("Total")
+    return CountTable(
+        row_labels=row_labels,
+        column_labels=column_labels,
+        counts=body,
+        total_row="Total" if row else None,
+        total_column="Total" if column else None,
+    )
+
+
+def hidden(protected: ProtectedTable) -> set[Cell]:
+    return {
+        (i, j)
+        for i, line in enumerate(protected.values)
+        for j, value in enumerate(line)
+        if value is None
+    }
+
+
+def lines_of(table: CountTable) -> list[list[tuple[Cell, int]]]:
+    """Each row and column (with two or more cells) as (cell, sign): -1 marks its total cell."""
+    rows, columns = len(table.row_labels), len(table.column_labels)
+    total_row = table.row_labels.index(table.total_row) if table.total_row else None
+    total_column = table.column_labels.index(table.total_column) if table.total_column else None
+    lines = [
+        [((i, j), -1 if j == total_column else 1) for j in range(columns)] for i in range(rows)
+    ]
+    lines += [[((i, j), -1 if i == total_row else 1) for i in range(rows)] for j in range(columns)]
+    return [line for line in lines if len(line) >= 2]
+
+
+def worked_out(table: CountTable, suppressed: set[Cell]) -> set[Cell]:
+    """Suppressed cells a reader could compute exactly from the row and column totals.
+
+    Independent of the gate's own check: a cell is determined when its unit vector lies in the
+    row space of the line equations restricted to the suppressed cells (a rank test).
+    """
+    cells = sorted(suppressed)
+    position = {cell: k for k, cell in enumerate(cells)}
+    system = np.zeros((len(lines_of(table)), len(cells)))
+    for r, line in enumerate(lines_of(table)):
+        for cell, sign in line:
+            if cell in position:
+                system[r, position[cell]] = sign
+    rank = np.linalg.matrix_rank(system) if system.size else 0
+    found = set()
+    for cell in cells:
+        unit = np.zeros(len(cells))
+        unit[position[cell]] = 1
+        if np.linalg.matrix_rank(np.vstack([system, unit])) == rank:
+            found.add(cell)
+    return found
+
+
+def test_it_suppresses_a_small_count_and_protects_it_from_the_totals() -> None:
+    """
+    Given a table with a cell of 3 children, and row and column totals
+    When it passes the disclosure gate
+    Then the 3, and the cells that would give it away, are suppressed; the rest are shown
+    """
+    table = with_totals([[3, 10, 12], [20, 2, 30], [15, 16, 40]])
+    protected = protect_table(table)
+    assert protected.text() == (
+        ("*", "*", "12", "25"),
+        ("*", "*", "30", "52"),
+        ("15", "16", "40", "71"),
+        ("38", "28", "82", "148"),
+    )
+    assert protected.suppressions == (
+        Suppression("r0", "c0", Rule.PRIMARY),
+        Suppression("r0", "c1", Rule.SECONDARY),
+        Suppression("r1", "c0", Rule.SECONDARY),
+        Suppression("r1", "c1", Rule.PRIMARY),
+    )
+
+
+def test_it_chooses_the_smallest_complementary_cell() -> None:
+    """
+    Given a row 2, 40, 9, 30 without totals in the table
+    When the 2 is suppressed
+    Then the 9 is its complement in the row, and the column of the 2 gets its smallest too
+    """
+    protected = protect_table(
+        CountTable(["a", "b"], ["w", "x", "y", "z"], [[2, 40, 9, 30], [50, 60, 70, 80]])
+    )
+    assert protected.text() == (("*", "40", "*", "30"), ("*", "60", "*", "80"))
+
+
+def test_it_shows_zero() -> None:
+    protected = protect_table(with_totals([[0, 10], [20, 30]]))
+    assert protected.values[0][0] == 0
+    assert protected.suppressions == ()
+
+
+def test_it_suppresses_a_small_total_like_any_other_count() -> None:
+    """A row total of 3 is a count of 3 children, with its cells 1 and 2."""
+    protected = protect_table(with_totals([[1, 2, 0], [20, 30, 40], [25, 35, 45]]))
+    rules = {(s.row, s.column): s.rule for s in protected.suppressions}
+    assert rules["r0", "Total"] is Rule.PRIMARY
+    assert rules["r0", "c0"] is Rule.PRIMARY
+    assert rules["r0", "c1"] is Rule.PRIMARY
+    assert not worked_out(with_totals([[1, 2, 0], [20, 30, 40], [25, 35, 45]]), hidden(protected))
+
+
+def test_the_threshold_is_a_parameter() -> None:
+    table = with_totals([[6, 10, 20], [9, 30, 40]], row=False, column=False)
+    assert DEFAULT_THRESHOLD == 5
+    assert protect_table(table).suppressions == ()
+    assert protect_table(table, threshold=10).text() == (("*", "*", "20"), ("*", "*", "40"))
+
+
+def test_a_threshold_of_one_suppresses_nothing() -> None:
+    assert protect_table(with_totals([[1, 2], [3, 4]]), threshold=1).suppressions == ()
+
+
+def test_it_protects_cells_that_rows_and_columns_alone_would_not() -> None:
+    """
+    Given two blocks of small counts joined by one small count (a "bridge")
+    When every row and column already has two or more suppressed cells
+    Then the bridge could still be worked out from the totals, so more cells are suppressed
+    """
+    counts = [
+        [1, 2, 50, 60, 70],
+        [3, 4, 2, 80, 90],
+        [55, 65, 1, 2, 75],
+        [85, 95, 3, 4, 99],
+        [40, 45, 47, 49, 51],
+    ]
+    table = with_totals(counts)
+    primaries = {
+        (i, j) for i, line in enumerate(counts) for j, value in enumerate(line) if value < 5
+    }
+    assert (1, 2) in worked_out(table, primaries)
+    protected = protect_table(table)
+    assert hidden(protected) > primaries
+    assert worked_out(table, hidden(protected)) == set()
+
+
+def test_it_records_the_rules_for_the_notes_under_the_table() -> None:
+    protected = protect_table(with_totals([[3, 10], [20, 30]]))
+    assert protected.rules_applied() == (Rule.PRIMARY, Rule.SECONDARY)
+    assert protected.statements() == (
+        "Counts from 1 to 4 are suppressed (shown as *).",
+        "Further counts are suppressed so that suppressed counts cannot be worked out from totals.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "problem"),
+    [
+        (
+            CountTable(["Ayr", "Troon"], ["boys", "girls"], [[3, -1], [4, 5]]),
+            "row 'Ayr', column 'girls': -1 is negative, and a count cannot be",
+        ),
+        (
+            CountTable(["Ayr", "Troon"], ["boys", "girls"], [[3, 1], [4.5, 5]]),
+            "row 'Troon', column 'boys': 4.5 is not a whole number",
+        ),
+        (
+            CountTable(["Ayr"], ["boys"], [["many"]]),  # type: ignore[list-item]
+            "row 'Ayr', column 'boys': 'many' is not a number",
+        ),
+        (
+            CountTable(["Ayr", "Total"], ["boys", "girls"], [[3, 1], [3, 2]], total_row="Total"),
+            "the total row 'Total' does not add up in column 'girls': "
+            "the rows above sum to 1 but the total says 2",
+        ),
+        (
+            CountTable(["Ayr", "Troon"], ["boys", "All"], [[3, 3], [4, 5]], total_column="All"),
+            "the total column 'All' does not add up in row 'Troon': "
+            "the columns sum to 4 but the total says 5",
+        ),
+        (
+            CountTable(["Ayr"], ["boys"], [[3]], total_row="Total"),
+            "there is no row labelled 'Total'; the rows are: Ayr",
+        ),
+        (
+            CountTable(["Ayr", "Ayr"], ["boys"], [[3], [4]]),
+            "the row label 'Ayr' appears more than once",
+        ),
+        (
+            CountTable(["Ayr"], ["boys", "girls"], [[3]]),
+            "row 'Ayr' has 1 counts but the table has 2 columns",
+        ),
+    ],
+)
+def test_it_rejects_a_table_it_cannot_protect(table: CountTable, problem: str) -> None:
+    with pytest.raises(DisclosureTableError) as raised:
+        protect_table(table)
+    assert str(raised.value) == problem
+
+
+def test_it_accepts_whole_numbers_written_as_decimals() -> None:
+    table = CountTable(["Ayr", "Troon"], ["boys", "girls"], [[3.0, 10.0], [20.0, 30.0]])
+    assert protect_table(table).values == ((None, None), (None, None))
+
+
+def test_it_suppresses_rates_built_on_suppressed_counts() -> None:
+    rates = protect_rates(
+        numerators=[None, 12, 30, 3, 0], denominators=[40, None, 60, 100, 50], per=100
+    )
+    assert rates == (
+        ProtectedRate(None, Rule.RATE),
+        ProtectedRate(None, Rule.RATE),
+        ProtectedRate(50.0),
+        ProtectedRate(None, Rule.RATE),  # a raw count of 3 is suppressed too
+        ProtectedRate(0.0),
+    )
+
+
+@pytest.mark.parametrize(
+    ("numerators", "denominators", "problem"),
+    [
+        ([1, 2], [10], "there are 2 numerators but 1 denominators"),
+        ([10], [0], "the denominator at position 1 is 0: there is no rate to publish"),
+        ([-6], [10], "the numerator at position 1 is negative: -6"),
+    ],
+)
+def test_it_rejects_rates_that_cannot_be_computed(
+    numerators: list[int | None], denominators: list[int | None], problem: str
+) -> None:
+    with pytest.raises(DisclosureTableError) as raised:
+        protect_rates(numerators=numerators, denominators=denominators)
+    assert str(raised.value) == problem
+
+
+small_counts = st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 25, 60, 150])
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> CountTable:
+    rows = draw(st.integers(min_value=2, max_value=6))
+    columns = draw(st.integers(min_value=2, max_value=6))
+    counts = draw(
+        st.lists(
+            st.lists(small_counts, min_size=columns, max_size=columns),
+            min_size=rows,
+            max_size=rows,
+        )
+    )
+    return with_totals(counts, row=draw(st.booleans()), column=draw(st.booleans()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(table=tables(), threshold=st.integers(min_value=1, max_value=10))
+def test_no_suppressed_count_can_be_recovered_and_nothing_else_changes(
+    table: CountTable, threshold: int
+) -> None:
+    protected = protect_table(table, threshold=threshold)
+    suppressed = hidden(protected)
+    rules = {
+        (table.row_labels.index(s.row), table.column_labels.index(s.column)): s.rule
+        for s in protected.suppressions
+    }
+    assert set(rules) == suppressed
+    for i, counts in enumerate(table.counts):
+        for j, count in enumerate(counts):
+            published = protected.values[i][j]
+            assert published is None or published == count
+            assert published is None or not 0 < published < threshold
+            assert (rules.get((i, j)) is Rule.PRIMARY) == (0 < count < threshold)
+    for line in lines_of(table):
+        in_line = sum(1 for cell, _ in line if cell in suppressed)
+        assert in_line != 1, "a row or column with one suppressed cell gives it away"
+    assert worked_out(table, suppressed) == set()

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scrutiny.inspections import selectors
+from scrutiny.inspections.models import Evaluation, Status
+from tests import factories
+from tests.inspections import helpers
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_timeline_follows_the_week_plan_and_flags_late_steps() -> None:
+    inspection = factories.inspection(
+        status=Status.EVIDENCE,
+        notification_date=date(2026, 1, 5),
+        records_review_date=date(2026, 3, 9),
+    )
+    rows = {
+        row.step.label: row
+        for row in selectors.inspection_timeline(inspection=inspection, today=date(2026, 3, 20))
+    }
+    assert rows["Notification"].standard == date(2026, 1, 5)
+    assert rows["Records review"].standard == date(2026, 2, 23)  # week 8
+    assert rows["Publication"].standard == date(2026, 5, 25)  # week 21
+    assert rows["Notification"].done and not rows["Notification"].late
+    assert rows["Records review"].late  # planned 9 March, not done by 20 March
+    assert rows["Records review"].behind_plan  # planned later than the standard week 8
+    assert not rows["On-site"].late  # standard date (30 March) not yet passed
+
+
+def test_the_panel_compares_draft_grades_with_published_ones() -> None:
+    lead = helpers.lead_inspector()
+    draft = helpers.ready_for_qa(lead)  # every QI graded 4
+    qi = helpers.first_qi(draft)
+    for grade in (3, 4, 5, 5):
+        published = factories.inspection("fife", status=Status.PUBLISHED)
+        Evaluation.objects.create(inspection=published, qi=qi, grade=grade, narrative="")
+    unpublished = factories.inspection("fife", status=Status.EVALUATING)
+    Evaluation.objects.create(inspection=unpublished, qi=qi, grade=1, narrative="")
+
+    row = next(r for r in selectors.qa_panel(inspection=draft) if r.qi == qi)
+    assert row.distribution == {6: 0, 5: 2, 4: 1, 3: 1, 2: 0, 1: 0}
+    assert row.published_total == 4
+    assert row.position == "Higher than 1 and the same as 1 of 4 published grades."
+
+
+def test_the_panel_flags_a_narrative_out_of_line_with_its_grade() -> None:
+    lead = helpers.lead_inspector()
+    draft = helpers.ready_for_qa(lead)
+    qi = helpers.first_qi(draft)
+    Evaluation.objects.filter(inspection=draft, qi=qi).update(
+        grade=6, narrative="Less than half of plans were good and a few children were seen."
+    )
+    row = next(r for r in selectors.qa_panel(inspection=draft) if r.qi == qi)
+    assert row.check is not None and row.check.flagged
+    fine = next(r for r in selectors.qa_panel(inspection=draft) if r.qi != qi)
+    assert fine.check is not None and not fine.check.flagged

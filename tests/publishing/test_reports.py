@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from scrutiny.accounts.models import Role
+from scrutiny.inspections import services
+from scrutiny.inspections.models import QASignOff, Status
+from scrutiny.publishing.services import PublishingError, inspection_publish, report_correct
+from tests import factories
+from tests.inspections import helpers
+
+pytestmark = pytest.mark.django_db
+
+
+def _published(context: str = "A coastal council area."):
+    lead = helpers.lead_inspector()
+    inspection = helpers.ready_for_qa(lead)
+    services.inspection_update(inspection=inspection, context=context)
+    services.inspection_advance(inspection=inspection, by=lead)
+    qa = factories.user(Role.QUALITY_ASSURANCE)
+    services.qa_signoff_record(
+        inspection=inspection, by=qa, decision=QASignOff.Decision.SIGNED_OFF, comments=""
+    )
+    services.inspection_advance(inspection=inspection, by=lead)
+    version = inspection_publish(inspection=inspection, by=lead)
+    return inspection, version, lead
+
+
+def _titles(items) -> list[str]:
+    found = []
+    for item in items:
+        found.append(item.title)
+        found.extend(_titles(item.children))
+    return found
+
+
+def test_the_pdf_is_tagged_with_bookmarks_page_numbers_and_extractable_text() -> None:
+    inspection, version, _ = _published()
+    data = bytes(version.pdf)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert pdf.Root.MarkInfo.Marked is True
+        assert "/StructTreeRoot" in pdf.Root
+        assert str(pdf.Root.Lang) == "en-GB"
+        with pdf.open_outline() as outline:
+            titles = _titles(outline.root)
+        assert titles[0] == inspection.title
+        assert {"1. Introduction", "Appendix 2: Evaluated indicators of quality"} <= set(titles)
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "A coastal council area." in text
+    assert f"Page 1 of {len(reader.pages)}" in text
+    assert "Areas for improvement" in text
+    assert reader.metadata is not None and reader.metadata.title == inspection.title
+
+
+def test_the_chart_has_alternative_text_and_a_table_with_the_same_figures() -> None:
+    inspection, version, _ = _published()
+    html = version.html
+    assert 'alt="Grades on the six-point scale.' in html
+    for qi in inspection.evaluated_qis():
+        assert f"{qi.title}: 4 (Good)" in html
+    assert "<caption>Evaluated indicators of quality</caption>" in html
+
+
+def test_a_published_report_never_changes_silently() -> None:
+    inspection, _, _ = _published(context="Original context.")
+    services.inspection_update(inspection=inspection, context="Edited after publication.")
+    page = Client().get(reverse("publishing:report", args=[inspection.pk]))
+    content = page.content.decode()
+    assert "Original context." in content
+    assert "Edited after publication." not in content
+
+
+def test_a_correction_publishes_a_new_version_with_a_visible_note() -> None:
+    inspection, _, lead = _published(context="Original context.")
+    services.inspection_update(inspection=inspection, context="Corrected context.")
+    with pytest.raises(PublishingError, match="Say what the correction changes"):
+        report_correct(inspection=inspection, by=lead, note=" ")
+    version = report_correct(
+        inspection=inspection, by=lead, note="The population figure was wrong."
+    )
+    assert version.number == 2
+    latest = Client().get(reverse("publishing:report", args=[inspection.pk])).content.decode()
+    assert "Corrected context." in latest
+    assert "The population figure was wrong." in latest
+    first = Client().get(reverse("publishing:report-version", args=[inspection.pk, 1]))
+    assert "Original context." in first.content.decode()
+    assert "a newer version exists" in first.content.decode()
+
+
+def test_the_public_never_sees_unpublished_work(cast) -> None:
+    inspection = factories.inspection(status=Status.FACTUAL_ACCURACY)
+    for name in ("publishing:report", "publishing:report-pdf"):
+        assert Client().get(reverse(name, args=[inspection.pk])).status_code == 404
+    listing = Client().get(reverse("publishing:partnerships")).content.decode()
+    assert inspection.title not in listing
+    assert Client().get(reverse("publishing:draft", args=[inspection.pk])).status_code == 302
+
+
+def test_the_partnership_lead_sees_the_draft_only_from_factual_accuracy(cast) -> None:
+    inspection = factories.inspection(status=Status.QUALITY_ASSURANCE)
+    client = Client()
+    client.force_login(cast.lead_a)
+    assert client.get(reverse("publishing:draft", args=[inspection.pk])).status_code == 403
+    inspection.status = Status.FACTUAL_ACCURACY
+    inspection.save()
+    response = client.get(reverse("publishing:draft", args=[inspection.pk]))
+    assert response.status_code == 200
+    assert "Draft report — not for publication." in response.content.decode()
+    other = Client()
+    other.force_login(cast.lead_b)
+    assert other.get(reverse("publishing:draft", args=[inspection.pk])).status_code == 403
+
+
+def test_publishing_through_the_page_freezes_the_report() -> None:
+    lead = helpers.lead_inspector()
+    inspection = helpers.ready_for_qa(lead)
+    services.inspection_advance(inspection=inspection, by=lead)
+    services.qa_signoff_record(
+        inspection=inspection,
+        by=factories.user(Role.QUALITY_ASSURANCE),
+        decision=QASignOff.Decision.SIGNED_OFF,
+        comments="",
+    )
+    services.inspection_advance(inspection=inspection, by=lead)
+    client = Client()
+    client.force_login(lead)
+    response = client.post(reverse("publishing:publish", args=[inspection.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("publishing:report", args=[inspection.pk])
+    pdf = Client().get(reverse("publishing:report-pdf", args=[inspection.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
