@@ -219,7 +219,7 @@ def indicators_pandas(
     populations = {
         (row.council, int(row.year)): int(row.population_0_17) for row in pop.itertuples()
     }
-    rows = []
+    rows: list[tuple[str, int, str, int, int | None, float | None]] = []
     for year in years:
         totals = dict.fromkeys(COUNTS, 0)
         for council in councils:
@@ -231,8 +231,8 @@ def indicators_pandas(
             rows.append(
                 (SCOTLAND, year, indicator, totals[indicator], None, float(totals[indicator]))
             )
-        council_pops = [populations.get((council, year)) for council in councils]
-        scotland_pop = None if None in council_pops else sum(council_pops)
+        known = [populations[(c, year)] for c in councils if (c, year) in populations]
+        scotland_pop = sum(known) if len(known) == len(councils) else None
         for rate, count in RATES.items():
             for council in [*councils, SCOTLAND]:
                 if council == SCOTLAND:

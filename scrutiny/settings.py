@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "scrutiny.accounts",
     "scrutiny.frameworks",
     "scrutiny.inspections",
+    "scrutiny.fieldwork",
+    "scrutiny.improvement",
+    "scrutiny.indicators",
+    "scrutiny.qualitative",
     "scrutiny.publishing",
     "scrutiny.demo",
 ]

@@ -5,6 +5,10 @@ urlpatterns = [
     path("account/", include("scrutiny.accounts.urls")),
     path("inspections/", include("scrutiny.inspections.urls")),
     path("frameworks/", include("scrutiny.frameworks.urls")),
+    path("fieldwork/", include("scrutiny.fieldwork.urls")),
+    path("improvement/", include("scrutiny.improvement.urls")),
+    path("indicators/", include("scrutiny.indicators.urls")),
+    path("qualitative/", include("scrutiny.qualitative.urls")),
     path("reports/", include("scrutiny.publishing.urls")),
 ]
 

@@ -188,3 +188,11 @@ rules.add_perm(
 )
 rules.add_perm("inspections.publish", is_administrator | leads_inspection)
 rules.add_perm("inspections.view_child_level", is_administrator | on_inspection_team)
+
+# --- Fieldwork: pre-inspection returns, samples, record reading, surveys ---------------------
+
+# --- Improvement: action plans, link-inspector monitoring, progress reviews -----------------
+
+# --- Indicators: catalogue, data, dashboards -------------------------------------------------
+
+# --- Qualitative evidence: sources, codebooks, coding ---------------------------------------

@@ -1,16 +1,32 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
 
+from scrutiny.accounts.access import AuthenticatedRequest, require
 from scrutiny.frontend import selectors
+from scrutiny.frontend.panels import partnership_panels
+from scrutiny.places.models import Partnership
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "frontend/welcome.html")
     return render(request, "frontend/home.html", selectors.home_for(user=request.user))
+
+
+@login_required
+def partnership(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    """A partnership's private workspace: a panel from each app the user may see."""
+    place = get_object_or_404(Partnership.objects.select_related("area"), slug=slug)
+    require(request, "places.view_partnership", place)
+    return render(
+        request,
+        "frontend/partnership.html",
+        {"partnership": place, "panels": partnership_panels(partnership=place, user=request.user)},
+    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -5,7 +5,6 @@ from scrutiny.inspections import views
 app_name = "inspections"
 
 urlpatterns = [
-    path("partnerships/<slug:slug>/", views.partnership, name="partnership"),
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

@@ -36,7 +36,6 @@ from scrutiny.inspections.models import (
 )
 from scrutiny.inspections.services import InspectionError, Upload
 from scrutiny.inspections.structure import report_sections
-from scrutiny.places.models import Partnership
 
 
 def _inspection(request: HttpRequest, pk: int, permission: str) -> Inspection:
@@ -57,17 +56,6 @@ def _context(request: HttpRequest, inspection: Inspection, **extra: Any) -> dict
         "can_view_draft": user.has_perm("inspections.view_draft", inspection),
         **extra,
     }
-
-
-@login_required
-def partnership(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    place = get_object_or_404(Partnership, slug=slug)
-    require(request, "places.view_partnership", place)
-    return render(
-        request,
-        "inspections/partnership.html",
-        {"partnership": place, "inspections": place.inspections.all()},
-    )
 
 
 @login_required

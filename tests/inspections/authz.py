@@ -15,7 +15,6 @@ def _item(attr):
 
 
 EXPECTATIONS = {
-    "inspections:partnership": Case(A_VIEWERS, kwargs=lambda w: {"slug": "south-ayrshire"}),
     "inspections:create": Case(members("admin")),
     "inspections:detail": Case(A_VIEWERS, kwargs=_a),
     "inspections:edit": Case(A_TEAM, kwargs=_a),

@@ -1,0 +1,254 @@
+"""Time ``scrutiny indicators compute`` on 1,000,000 synthetic children against plain pandas.
+
+Targets: under 30 s and under 4 GB peak memory on a 2-core machine, at least 10 times faster
+than the pandas reference (``benchmarks/indicators_pandas.py``), and identical numbers.
+
+The synthetic files (``scrutiny synth``: 10 years, 32 councils) are cached under
+``var/bench/`` and reused. Both programs run as fresh processes under ``/usr/bin/time -v``, so
+interpreter start-up, imports, reading the CSVs and writing the output all count, and the peak
+memory is the process's maximum resident set size. Each runs ``--repeats`` times; the median
+is reported. If one pandas run takes longer than ``--pandas-limit`` seconds, pandas is measured
+on a 100,000-child data set instead (both programs, and their outputs compared there).
+
+    .venv/bin/python benchmarks/indicators_compute.py [--children 1000000] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import math
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CACHE = ROOT / "var" / "bench"
+TARGET_SECONDS = 30.0
+TARGET_PEAK_GB = 4.0
+TARGET_RATIO = 10.0
+SUBSET_CHILDREN = 100_000
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_gb: float
+
+
+def data_set(children: int, seed: int) -> tuple[Path, float | None]:
+    """The cached synthetic files for ``children`` (generated if missing) and the time taken
+    to generate them (None when reused)."""
+    directory = CACHE / f"childlevel-{children}-c32-y10-seed{seed}"
+    names = ("looked_after.csv", "child_protection.csv", "population.csv")
+    if all((directory / name).exists() for name in names):
+        return directory, None
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            str(BIN / "scrutiny"),
+            "synth",
+            "--children",
+            str(children),
+            "--seed",
+            str(seed),
+            "-o",
+            str(directory),
+        ],
+        check=True,
+    )
+    return directory, time.perf_counter() - start
+
+
+def timed(command: list[str], limit: float | None = None) -> Run | None:
+    """Run under /usr/bin/time -v; None when it took longer than ``limit`` seconds."""
+    start = time.perf_counter()
+    try:
+        completed = subprocess.run(
+            ["/usr/bin/time", "-v", *command],
+            capture_output=True,
+            text=True,
+            timeout=limit,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    seconds = time.perf_counter() - start
+    if completed.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{completed.stderr}")
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", completed.stderr)
+    if peak is None:
+        sys.exit("/usr/bin/time -v gave no maximum resident set size")
+    return Run(seconds=seconds, peak_gb=int(peak.group(1)) / 1024**2)
+
+
+def compute_command(directory: Path, output: Path) -> list[str]:
+    return [
+        str(BIN / "scrutiny"),
+        "indicators",
+        "compute",
+        "--looked-after",
+        str(directory / "looked_after.csv"),
+        "--child-protection",
+        str(directory / "child_protection.csv"),
+        "--population",
+        str(directory / "population.csv"),
+        "-o",
+        str(output),
+    ]
+
+
+def pandas_command(directory: Path, output: Path) -> list[str]:
+    return [
+        sys.executable,
+        str(ROOT / "benchmarks" / "indicators_pandas.py"),
+        str(directory / "looked_after.csv"),
+        str(directory / "child_protection.csv"),
+        str(directory / "population.csv"),
+        "-o",
+        str(output),
+    ]
+
+
+def read_table(path: Path) -> list[tuple[str, int, str, int, int | None, float | None]]:
+    """The tidy table with numbers parsed, so that 3 and 3.0 compare equal but nothing else."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        assert header == ["council", "year", "indicator", "numerator", "denominator", "value"]
+        rows = []
+        for council, year, indicator, numerator, denominator, value in reader:
+            number = None if value == "" else float(value)
+            rows.append(
+                (
+                    council,
+                    int(year),
+                    indicator,
+                    int(numerator),
+                    None if denominator == "" else int(denominator),
+                    None if number is None or math.isnan(number) else number,
+                )
+            )
+    return rows
+
+
+def count_rows(path: Path) -> int:
+    with path.open("rb") as fh:
+        return sum(1 for _ in fh) - 1
+
+
+def measure(command: list[str], repeats: int, limit: float | None = None) -> list[Run] | None:
+    runs = []
+    for _ in range(repeats):
+        run = timed(command, limit)
+        if run is None:
+            return None
+        runs.append(run)
+    return runs
+
+
+def median_seconds(runs: list[Run]) -> float:
+    return statistics.median(run.seconds for run in runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--pandas-limit", type=float, default=900.0)
+    args = parser.parse_args()
+
+    directory, generated = data_set(args.children, args.seed)
+    placements = count_rows(directory / "looked_after.csv")
+    registrations = count_rows(directory / "child_protection.csv")
+    size_mb = sum(p.stat().st_size for p in directory.glob("*.csv")) / 1024**2
+    out = directory / "out"
+    out.mkdir(exist_ok=True)
+
+    ours = measure(compute_command(directory, out / "duckdb.csv"), args.repeats)
+    assert ours is not None
+    pandas_directory = directory
+    theirs = measure(pandas_command(directory, out / "pandas.csv"), args.repeats, args.pandas_limit)
+    subset_note = ""
+    ours_on_pandas_data = ours
+    if theirs is None:
+        pandas_directory, _ = data_set(SUBSET_CHILDREN, args.seed)
+        sub_out = pandas_directory / "out"
+        sub_out.mkdir(exist_ok=True)
+        ours_on_pandas_data = (
+            measure(compute_command(pandas_directory, sub_out / "duckdb.csv"), args.repeats) or []
+        )
+        theirs = measure(pandas_command(pandas_directory, sub_out / "pandas.csv"), args.repeats)
+        assert theirs is not None
+        subset_note = (
+            f"pandas took over {args.pandas_limit:.0f} s on {args.children:,} children, so both "
+            f"were compared on {SUBSET_CHILDREN:,} children"
+        )
+    compared = pandas_directory / "out"
+    identical = read_table(compared / "duckdb.csv") == read_table(compared / "pandas.csv")
+    output_rows = count_rows(out / "duckdb.csv")
+
+    ours_s = median_seconds(ours)
+    ours_peak = max(run.peak_gb for run in ours)
+    ratio = median_seconds(theirs) / median_seconds(ours_on_pandas_data)
+    verdict = {
+        f"compute < {TARGET_SECONDS:.0f} s": ours_s < TARGET_SECONDS,
+        f"peak < {TARGET_PEAK_GB:.0f} GB": ours_peak < TARGET_PEAK_GB,
+        f"at least {TARGET_RATIO:.0f} times faster than pandas": ratio >= TARGET_RATIO,
+        "identical numbers": identical,
+    }
+    print(f"### Child-level indicators: `scrutiny indicators compute` ({dt.date.today()})")
+    print()
+    print(
+        f"Machine: {platform.machine()}, Python {platform.python_version()}, "
+        "2 cores, 24 GB (shared with other work while measured)."
+    )
+    print()
+    print("```sh")
+    print(
+        f"scrutiny synth --children {args.children} --seed {args.seed} "
+        f"-o {directory.relative_to(ROOT)}"
+    )
+    print(f".venv/bin/python benchmarks/indicators_compute.py --children {args.children}")
+    print("```")
+    print()
+    print(
+        f"Data: {args.children:,} children, 32 councils, 10 years: {placements:,} placement "
+        f"rows, {registrations:,} registrations ({size_mb:,.0f} MB of CSV)"
+        + (f", generated in {generated:.1f} s" if generated is not None else "")
+        + f". Output: {output_rows:,} rows."
+    )
+    print()
+    print("| | median time | runs | peak memory |")
+    print("|---|---|---|---|")
+    print(
+        f"| `scrutiny indicators compute` (DuckDB, validation included) | {ours_s:.1f} s | "
+        f"{', '.join(f'{r.seconds:.1f}' for r in ours)} s | {ours_peak:.2f} GB |"
+    )
+    print(
+        f"| pandas reference (no validation) | {median_seconds(theirs):.1f} s | "
+        f"{', '.join(f'{r.seconds:.1f}' for r in theirs)} s | "
+        f"{max(r.peak_gb for r in theirs):.2f} GB |"
+    )
+    print()
+    print(f"Speed ratio (pandas time / DuckDB time, medians): {ratio:.1f}.", end="")
+    print(f" ({subset_note}.)" if subset_note else "")
+    print(f"Identical numbers: {'yes' if identical else 'NO'}.")
+    print()
+    print(
+        "Targets: "
+        + "; ".join(f"{name}: {'met' if met else 'NOT met'}" for name, met in verdict.items())
+        + "."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QualitativeConfig(AppConfig):
+    name = "scrutiny.qualitative"
+    verbose_name = "Qualitative evidence"

@@ -1,0 +1,3 @@
+from tests.authz import Case
+
+EXPECTATIONS: dict[str, Case] = {}
