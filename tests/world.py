@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.files.base import ContentFile
 
+import tests
 from scrutiny.accounts.models import Role
 from scrutiny.frameworks.models import Framework, QualityIndicator
 from scrutiny.inspections.models import (
@@ -44,8 +49,33 @@ class World:
     comment_a: FactualAccuracyComment
     framework: Framework
 
+    def __getattr__(self, name: str) -> Any:
+        # Objects added by an app's tests/<app>/world.py are plain attributes; this only
+        # runs for a name nobody set, to say so clearly.
+        raise AttributeError(f"The test world has no {name!r}: add it in tests/<app>/world.py")
+
+
+def _extensions() -> list[Callable[[World], None]]:
+    """Each app may add objects in ``tests/<app>/world.py`` with ``extend(world)``."""
+    found = []
+    for module in pkgutil.iter_modules(tests.__path__):
+        if module.ispkg:
+            try:
+                extension = importlib.import_module(f"tests.{module.name}.world")
+            except ModuleNotFoundError:
+                continue
+            found.append(extension.extend)
+    return found
+
 
 def build_world(cast: Cast) -> World:
+    world = _build_base(cast)
+    for extend in _extensions():
+        extend(world)
+    return world
+
+
+def _build_base(cast: Cast) -> World:
     lead = factories.user(Role.LEAD_INSPECTOR)
     inspection_a = factories.inspection(
         "south-ayrshire",

@@ -397,3 +397,22 @@ def test_it_loads_typed_tables_with_current_council_codes(tmp_path: Path) -> Non
         cp = con.execute("SELECT council, list_sort(concerns) FROM cp").fetchall()
     assert la == [("S12000049", dt.date(2010, 3, 1), None)]
     assert cp == [("S12000050", ["cse", "neglect"])]
+
+
+def test_it_numbers_the_rows_of_a_large_file_in_file_order(tmp_path: Path) -> None:
+    """
+    Given a file large enough to be read in parallel (about 40 MB)
+    When rows near its start, middle and end are bad
+    Then each is reported with its own row number
+    """
+    rows = [
+        f"C{i:07d},S12000028,female,2010-03,2020-01-01,,2020-01-01,,foster" for i in range(500_000)
+    ]
+    for bad in (0, 250_000, 499_999):
+        rows[bad] = rows[bad].replace("foster", "fostr")
+    found = problems(inputs(tmp_path, la=rows))
+    assert where(found) == [
+        ("looked_after.csv", 1, "placement_type", "fostr"),
+        ("looked_after.csv", 250_001, "placement_type", "fostr"),
+        ("looked_after.csv", 500_000, "placement_type", "fostr"),
+    ]

@@ -1,9 +1,10 @@
 """Check the three child-level files and load them into DuckDB as typed tables.
 
-Each file is read with DuckDB's CSV reader with every column declared ``VARCHAR``, so that a bad
-value becomes a reported problem (file, data row, column, value) instead of a failed read; the
-values are then cast with strict formats. Rows are numbered from 1 at the first data row (the
-header is not counted). Checks:
+Each file is read once with DuckDB's CSV reader, every column declared ``VARCHAR`` so that a bad
+value becomes a reported problem (file, data row, column, value) instead of a failed read, and
+cast with strict formats into a typed table that keeps the original text only of the values that
+could not be read. Rows are numbered from 1 at the first data row (the header is not counted).
+Checks:
 
 - a required column is missing from the header, or a row has more or fewer fields than the
   header: the file cannot be read, and is refused even with ``drop_invalid``;
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,17 +161,29 @@ def _month(column: str) -> str:
     )
 
 
-def _blank(source: str, column: str) -> _Check:
-    return _Check(source, column, f"{column} IS NULL", BLANK)
+def _count(column: str, digits: int) -> str:
+    """SQL: the value as a whole number when it is 1 to ``digits`` digits, else NULL."""
+    return (
+        f"CASE WHEN regexp_full_match({column}, '[0-9]{{1,{digits}}}') "
+        f"THEN CAST({column} AS BIGINT) END"
+    )
 
 
-def _unreadable(source: str, column: str, typed: str, message: str) -> _Check:
-    """A value is present but cannot be read as its type."""
-    return _Check(source, column, f"{column} IS NOT NULL AND {typed} IS NULL", message)
+# In the typed tables, a column ``x`` read as a type is ``x_d``; ``x`` keeps the text only when
+# it could not be read (so it is NULL both when blank and when read).
 
 
-def _required(source: str, column: str, typed: str, message: str) -> tuple[_Check, _Check]:
-    return _blank(source, column), _unreadable(source, column, typed, message)
+def _blank(source: str, column: str, *, typed: bool = True) -> _Check:
+    where = f"{column}_d IS NULL AND {column} IS NULL" if typed else f"{column} IS NULL"
+    return _Check(source, column, where, BLANK)
+
+
+def _unreadable(source: str, column: str, message: str) -> _Check:
+    return _Check(source, column, f"{column} IS NOT NULL", message)
+
+
+def _required(source: str, column: str, message: str) -> tuple[_Check, _Check]:
+    return _blank(source, column), _unreadable(source, column, message)
 
 
 def _end_before_start(source: str, end: str, start: str) -> _Check:
@@ -179,8 +192,13 @@ def _end_before_start(source: str, end: str, start: str) -> _Check:
         end,
         f"{end}_d < {start}_d",
         END_BEFORE_START,
-        args=(("start_column", _literal(start)), ("start", start)),
+        value=f"{end}_d",
+        args=(("start_column", _literal(start)), ("start", f"{start}_d")),
     )
+
+
+def _or_ongoing(column: str) -> str:
+    return f"coalesce(CAST({column} AS VARCHAR), {_literal(ONGOING)})"
 
 
 _LA = "la_typed"
@@ -188,17 +206,18 @@ _CP = "cp_typed"
 _POP = "pop_typed"
 
 _LOOKED_AFTER_ROW_CHECKS: tuple[_Check, ...] = (
-    _blank(_LA, "child_id"),
-    *_required(_LA, "council", "council_d", NOT_A_COUNCIL),
-    *_required(_LA, "birth_month", "birth_month_d", NOT_A_MONTH),
-    *_required(_LA, "episode_start", "episode_start_d", NOT_A_DATE),
-    _unreadable(_LA, "episode_end", "episode_end_d", NOT_A_DATE),
-    *_required(_LA, "placement_start", "placement_start_d", NOT_A_DATE),
-    _unreadable(_LA, "placement_end", "placement_end_d", NOT_A_DATE),
-    *_required(
+    _blank(_LA, "child_id", typed=False),
+    *_required(_LA, "council", NOT_A_COUNCIL),
+    *_required(_LA, "birth_month", NOT_A_MONTH),
+    *_required(_LA, "episode_start", NOT_A_DATE),
+    _unreadable(_LA, "episode_end", NOT_A_DATE),
+    *_required(_LA, "placement_start", NOT_A_DATE),
+    _unreadable(_LA, "placement_end", NOT_A_DATE),
+    _blank(_LA, "placement_type", typed=False),
+    _Check(
         _LA,
         "placement_type",
-        f"CASE WHEN placement_type IN ({_in_list(formats.PLACEMENT_TYPES)}) THEN 1 END",
+        f"placement_type NOT IN ({_in_list(formats.PLACEMENT_TYPES)})",
         NOT_A_PLACEMENT_TYPE,
     ),
     _end_before_start(_LA, "episode_end", "episode_start"),
@@ -206,14 +225,19 @@ _LOOKED_AFTER_ROW_CHECKS: tuple[_Check, ...] = (
     _Check(
         _LA,
         "placement_start",
-        # Only when all four dates are readable and each pair is in order.
-        "dates_ordered AND (placement_start_d < episode_start_d OR (episode_end_d IS NOT NULL "
+        # Only when the four dates are readable and each end is not before its start.
+        "episode_start_d IS NOT NULL AND placement_start_d IS NOT NULL "
+        "AND episode_end IS NULL AND placement_end IS NULL "
+        "AND coalesce(episode_end_d >= episode_start_d, true) "
+        "AND coalesce(placement_end_d >= placement_start_d, true) "
+        "AND (placement_start_d < episode_start_d OR (episode_end_d IS NOT NULL "
         "AND (placement_end_d IS NULL OR placement_end_d > episode_end_d)))",
         OUTSIDE_EPISODE,
+        value="placement_start_d",
         args=(
-            ("end", f"coalesce(placement_end, {_literal(ONGOING)})"),
-            ("episode_start", "episode_start"),
-            ("episode_end", f"coalesce(episode_end, {_literal(ONGOING)})"),
+            ("end", _or_ongoing("placement_end_d")),
+            ("episode_start", "episode_start_d"),
+            ("episode_end", _or_ongoing("episode_end_d")),
         ),
     ),
 )
@@ -227,6 +251,7 @@ _LOOKED_AFTER_CROSS_CHECKS: tuple[_Check, ...] = (
         "placement_start",
         "placement_start_d < previous_end",
         OVERLAP,
+        value="placement_start_d",
         args=(("other", "previous_row"), ("child", "child_id")),
     ),
     _Check(
@@ -234,27 +259,28 @@ _LOOKED_AFTER_CROSS_CHECKS: tuple[_Check, ...] = (
         "episode_end",
         "episode_end_d IS DISTINCT FROM first_end",
         EPISODE_DISAGREES,
-        value=f"coalesce(episode_end, {_literal(ONGOING)})",
-        args=(("other", "first_row"), ("child", "child_id"), ("start", "episode_start")),
+        value=_or_ongoing("episode_end_d"),
+        args=(("other", "first_row"), ("child", "child_id"), ("start", "episode_start_d")),
     ),
     _Check(
         "la_episodes",
         "council",
         "council_d <> first_council",
         EPISODE_DISAGREES,
-        args=(("other", "first_row"), ("child", "child_id"), ("start", "episode_start")),
+        value="council_d",
+        args=(("other", "first_row"), ("child", "child_id"), ("start", "episode_start_d")),
     ),
 )
 
 _CHILD_PROTECTION_ROW_CHECKS: tuple[_Check, ...] = (
-    _blank(_CP, "child_id"),
-    *_required(_CP, "council", "council_d", NOT_A_COUNCIL),
-    _unreadable(_CP, "birth_month", "birth_month_d", NOT_A_MONTH),
-    *_required(_CP, "registration_date", "registration_date_d", NOT_A_DATE),
-    _unreadable(_CP, "deregistration_date", "deregistration_date_d", NOT_A_DATE),
+    _blank(_CP, "child_id", typed=False),
+    *_required(_CP, "council", NOT_A_COUNCIL),
+    _unreadable(_CP, "birth_month", NOT_A_MONTH),
+    *_required(_CP, "registration_date", NOT_A_DATE),
+    _unreadable(_CP, "deregistration_date", NOT_A_DATE),
     _end_before_start(_CP, "deregistration_date", "registration_date"),
     _Check(
-        f"(SELECT row_no, unnest(concern_list) AS code FROM {_CP})",  # noqa: S608
+        f"(SELECT row_no, unnest(concerns_d) AS code FROM {_CP})",  # noqa: S608
         "concerns",
         f"code NOT IN ({_in_list(formats.CONCERN_CODES)})",
         NOT_A_CONCERN,
@@ -263,9 +289,9 @@ _CHILD_PROTECTION_ROW_CHECKS: tuple[_Check, ...] = (
 )
 
 _POPULATION_ROW_CHECKS: tuple[_Check, ...] = (
-    *_required(_POP, "council", "council_d", NOT_A_COUNCIL),
-    *_required(_POP, "year", "year_d", NOT_A_YEAR),
-    *_required(_POP, "population_0_17", "population_0_17_d", NOT_A_POPULATION),
+    *_required(_POP, "council", NOT_A_COUNCIL),
+    *_required(_POP, "year", NOT_A_YEAR),
+    *_required(_POP, "population_0_17", NOT_A_POPULATION),
 )
 
 _POPULATION_CROSS_CHECKS: tuple[_Check, ...] = (
@@ -274,6 +300,7 @@ _POPULATION_CROSS_CHECKS: tuple[_Check, ...] = (
         "year",
         "first_row <> row_no",
         DUPLICATE_POPULATION,
+        value="year_d",
         args=(("council", "council_d"), ("year", "year_d"), ("other", "first_row")),
     ),
 )
@@ -295,10 +322,9 @@ def _csv_error(message: str) -> str:
     return UNREADABLE.format(reason=first)
 
 
-def _read_raw(
-    con: duckdb.DuckDBPyConnection, *, table: str, path: Path, required: Sequence[str]
-) -> Problem | None:
-    """Create ``table``: ``row_no`` and the required columns, trimmed, blanks as NULL."""
+def _source(path: Path, required: Sequence[str]) -> str | Problem:
+    """SQL for the file's rows: ``row_no`` and the required columns, trimmed, blanks as NULL;
+    or the problem that stops the file being read."""
     name = path.name
     if not path.is_file():
         return Problem(name, None, None, None, MISSING_FILE)
@@ -317,21 +343,13 @@ def _read_raw(
     selected = ", ".join(
         f"NULLIF(trim(c{header.index(column)}), '') AS {column}" for column in required
     )
-    try:
-        con.execute(
-            f"CREATE TEMP TABLE {table}_read AS SELECT * FROM read_csv(?, header = true, "  # noqa: S608
-            "auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-            f"columns = {{{columns}}})",
-            [str(path)],
-        )
-    except duckdb.Error as exc:
-        return Problem(name, None, None, None, _csv_error(str(exc)))
-    # Insertion order is preserved, so rowid + 1 is the data row number.
-    con.execute(
-        f"CREATE TEMP VIEW {table} AS SELECT rowid + 1 AS row_no, {selected} "  # noqa: S608
-        f"FROM {table}_read"
+    # With insertion order preserved (the connection's setting), the CSV is scanned in file
+    # order and row_number() OVER () (a streaming window) numbers the data rows from 1.
+    return (
+        f"(SELECT row_number() OVER () AS row_no, {selected} "  # noqa: S608
+        f"FROM read_csv({_literal(str(path))}, header = true, auto_detect = false, "
+        f"delim = ',', quote = '\"', escape = '\"', columns = {{{columns}}}))"
     )
-    return None
 
 
 def _council_map(con: duckdb.DuckDBPyConnection) -> None:
@@ -341,15 +359,28 @@ def _council_map(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("INSERT INTO council_map VALUES (?, ?)", pairs)
 
 
-def _type_looked_after(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        f"""
+def _kept_if_unread(*columns: str) -> str:
+    """SQL select list: ``x_d`` and ``x`` (the text, only when it could not be read)."""
+    return ", ".join(
+        f"{column}_d, CASE WHEN {column}_d IS NULL THEN {column} END AS {column}"
+        for column in columns
+    )
+
+
+def _looked_after_sql(source: str) -> str:
+    return f"""
         CREATE TEMP TABLE la_typed AS
-        SELECT *,
-               episode_start_d IS NOT NULL AND placement_start_d IS NOT NULL
-               AND (episode_end IS NULL OR episode_end_d >= episode_start_d)
-               AND (placement_end IS NULL OR placement_end_d >= placement_start_d)
-               AS dates_ordered
+        SELECT row_no, child_id, placement_type,
+               {
+        _kept_if_unread(
+            "council",
+            "birth_month",
+            "episode_start",
+            "episode_end",
+            "placement_start",
+            "placement_end",
+        )
+    }
         FROM (
             SELECT r.*, m.canonical AS council_d,
                    {_month("r.birth_month")} AS birth_month_d,
@@ -357,42 +388,58 @@ def _type_looked_after(con: duckdb.DuckDBPyConnection) -> None:
                    {_date("r.episode_end")} AS episode_end_d,
                    {_date("r.placement_start")} AS placement_start_d,
                    {_date("r.placement_end")} AS placement_end_d
-            FROM la_raw r LEFT JOIN council_map m ON r.council = m.code
+            FROM {source} r LEFT JOIN council_map m ON r.council = m.code
         )
-        """  # noqa: S608  (SQL built from this module's constants only)
-    )
+    """  # noqa: S608  (SQL built from this module's constants and a quoted path only)
 
 
-def _type_child_protection(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        f"""
+def _child_protection_sql(source: str) -> str:
+    return f"""
         CREATE TEMP TABLE cp_typed AS
-        SELECT r.*, m.canonical AS council_d,
-               {_month("r.birth_month")} AS birth_month_d,
-               {_date("r.registration_date")} AS registration_date_d,
-               {_date("r.deregistration_date")} AS deregistration_date_d,
-               list_distinct(list_filter(
-                   list_transform(string_split(coalesce(r.concerns, ''), '{_SEPARATOR}'),
-                                  lambda code: trim(code)),
-                   lambda code: code <> '')) AS concern_list
-        FROM cp_raw r LEFT JOIN council_map m ON r.council = m.code
-        """  # noqa: S608  (SQL built from this module's constants only)
-    )
+        SELECT row_no, child_id, concerns_d,
+               {
+        _kept_if_unread("council", "birth_month", "registration_date", "deregistration_date")
+    }
+        FROM (
+            SELECT r.*, m.canonical AS council_d,
+                   {_month("r.birth_month")} AS birth_month_d,
+                   {_date("r.registration_date")} AS registration_date_d,
+                   {_date("r.deregistration_date")} AS deregistration_date_d,
+                   list_distinct(list_filter(
+                       list_transform(string_split(coalesce(r.concerns, ''), '{_SEPARATOR}'),
+                                      lambda code: trim(code)),
+                       lambda code: code <> '')) AS concerns_d
+            FROM {source} r LEFT JOIN council_map m ON r.council = m.code
+        )
+    """  # noqa: S608
 
 
-def _type_population(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        """
+def _population_sql(source: str) -> str:
+    return f"""
         CREATE TEMP TABLE pop_typed AS
-        SELECT r.*, m.canonical AS council_d,
-               CASE WHEN regexp_full_match(r.year, '\\d{4}') THEN CAST(r.year AS INTEGER) END
-                   AS year_d,
-               CASE WHEN regexp_full_match(r.population_0_17, '\\d{1,15}')
-                         AND CAST(r.population_0_17 AS BIGINT) > 0
-                    THEN CAST(r.population_0_17 AS BIGINT) END AS population_0_17_d
-        FROM pop_raw r LEFT JOIN council_map m ON r.council = m.code
-        """
-    )
+        SELECT row_no, {_kept_if_unread("council", "year", "population_0_17")}
+        FROM (
+            SELECT r.*, m.canonical AS council_d,
+                   CASE WHEN regexp_full_match(r.year, '[0-9]{{4}}')
+                        THEN CAST(r.year AS INTEGER) END AS year_d,
+                   NULLIF({_count("r.population_0_17", 15)}, 0) AS population_0_17_d
+            FROM {source} r LEFT JOIN council_map m ON r.council = m.code
+        )
+    """  # noqa: S608
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, path: Path, required: Sequence[str], sql: Callable[[str], str]
+) -> Problem | None:
+    """Read, type and keep one file; or the problem that stops it being read."""
+    source = _source(path, required)
+    if isinstance(source, Problem):
+        return source
+    try:
+        con.execute(sql(source))
+    except duckdb.Error as exc:
+        return Problem(path.name, None, None, None, _csv_error(str(exc)))
+    return None
 
 
 def _collect(
@@ -419,7 +466,7 @@ def _build_cross_sources(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         CREATE TEMP VIEW la_overlap AS
-        SELECT row_no, child_id, placement_start, placement_start_d,
+        SELECT row_no, child_id, placement_start_d,
                max(coalesce(placement_end_d, 'infinity'::DATE)) OVER earlier AS previous_end,
                arg_max(row_no, {'end': coalesce(placement_end_d, 'infinity'::DATE),
                                 'first': -row_no}) OVER earlier AS previous_row
@@ -440,7 +487,7 @@ def _build_cross_sources(con: duckdb.DuckDBPyConnection) -> None:
                        <> max(coalesce(episode_end_d, 'infinity'::DATE))
                 OR min(council_d) <> max(council_d)
         )
-        SELECT row_no, child_id, council, council_d, episode_start, episode_end, episode_end_d,
+        SELECT row_no, child_id, council_d, episode_start_d, episode_end_d,
                first_value(episode_end_d) OVER episode AS first_end,
                first_value(council_d) OVER episode AS first_council,
                first_value(row_no) OVER episode AS first_row
@@ -451,14 +498,13 @@ def _build_cross_sources(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         CREATE TEMP VIEW pop_duplicates AS
-        SELECT row_no, year, council_d, year_d,
+        SELECT row_no, council_d, year_d,
                first_value(row_no) OVER (PARTITION BY council_d, year_d ORDER BY row_no)
                    AS first_row
         FROM pop_typed
         WHERE row_no NOT IN (SELECT row_no FROM problems WHERE file_key = 'pop')
         """
     )
-    # The checks across rows use each row's own check number, after the row checks.
 
 
 def _all_checks() -> dict[str, tuple[_Check, ...]]:
@@ -498,13 +544,21 @@ def _report(con: duckdb.DuckDBPyConnection, names: dict[str, str], limit: int) -
 
 
 def _build_clean_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """The typed tables used by ``compute``, without the rows that have a problem."""
+    """The tables used by ``compute``, without the rows that have a problem: views of the typed
+    tables when there are none (no copy), tables otherwise."""
     la_rows = _without_problem_rows(con, "la")
     cp_rows = _without_problem_rows(con, "cp")
     pop_rows = _without_problem_rows(con, "pop")
+
+    def kind(rows: str) -> str:
+        return "VIEW" if rows == "true" else "TABLE"
+
+    for view in ("la_overlap", "la_ok", "pop_duplicates"):
+        con.execute(f"DROP VIEW IF EXISTS {view}")
+    con.execute("DROP TABLE IF EXISTS la_episodes")
     con.execute(
         f"""
-        CREATE TEMP TABLE la AS
+        CREATE TEMP {kind(la_rows)} la AS
         SELECT child_id, council_d AS council, birth_month_d AS birth_month,
                episode_start_d AS episode_start, episode_end_d AS episode_end,
                placement_start_d AS placement_start, placement_end_d AS placement_end,
@@ -514,33 +568,20 @@ def _build_clean_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         f"""
-        CREATE TEMP TABLE cp AS
+        CREATE TEMP {kind(cp_rows)} cp AS
         SELECT child_id, council_d AS council, birth_month_d AS birth_month,
                registration_date_d AS registration_date,
-               deregistration_date_d AS deregistration_date, concern_list AS concerns
+               deregistration_date_d AS deregistration_date, concerns_d AS concerns
         FROM cp_typed WHERE {cp_rows}
         """  # noqa: S608
     )
     con.execute(
         f"""
-        CREATE TEMP TABLE pop AS
+        CREATE TEMP {kind(pop_rows)} pop AS
         SELECT council_d AS council, year_d AS year, population_0_17_d AS population_0_17
         FROM pop_typed WHERE {pop_rows}
         """  # noqa: S608
     )
-    for view in ("la_overlap", "la_ok", "pop_duplicates", "la_raw", "cp_raw", "pop_raw"):
-        con.execute(f"DROP VIEW IF EXISTS {view}")
-    for table in (
-        "la_episodes",
-        "la_typed",
-        "cp_typed",
-        "pop_typed",
-        "la_raw_read",
-        "cp_raw_read",
-        "pop_raw_read",
-        "problems",
-    ):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def load_validated(
@@ -561,21 +602,15 @@ def load_validated(
         "cp": files.child_protection.name,
         "pop": files.population.name,
     }
+    _council_map(con)
     unreadable = [
         problem
         for problem in (
-            _read_raw(
-                con, table="la_raw", path=files.looked_after, required=formats.LOOKED_AFTER_COLUMNS
+            _load(con, files.looked_after, formats.LOOKED_AFTER_COLUMNS, _looked_after_sql),
+            _load(
+                con, files.child_protection, formats.CHILD_PROTECTION_COLUMNS, _child_protection_sql
             ),
-            _read_raw(
-                con,
-                table="cp_raw",
-                path=files.child_protection,
-                required=formats.CHILD_PROTECTION_COLUMNS,
-            ),
-            _read_raw(
-                con, table="pop_raw", path=files.population, required=formats.POPULATION_COLUMNS
-            ),
+            _load(con, files.population, formats.POPULATION_COLUMNS, _population_sql),
         )
         if problem is not None
     ]
@@ -583,10 +618,6 @@ def load_validated(
         raise ChildLevelDataError(
             ValidationReport(problems=tuple(unreadable), total=len(unreadable), fatal=True)
         )
-    _council_map(con)
-    _type_looked_after(con)
-    _type_child_protection(con)
-    _type_population(con)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE problems (file_key VARCHAR, row_no BIGINT, "
         "check_no INTEGER, value VARCHAR, args VARCHAR[])"
