@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from scrutiny.accounts.models import Organisation, Role
 from scrutiny.places.models import Partnership
 
 SIGN_IN_FAILED = (
@@ -66,3 +67,16 @@ class AuditFilterForm(forms.Form):
         if start and end and end < start:
             raise forms.ValidationError("The 'To' date must be on or after the 'From' date.")
         return cleaned
+
+
+class PersonForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    full_name = forms.CharField(max_length=150)
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all())
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class PersonUpdateForm(forms.Form):
+    full_name = forms.CharField(max_length=150)
+    role = forms.ChoiceField(choices=Role.choices)
+    is_active = forms.BooleanField(label="Can sign in", required=False)

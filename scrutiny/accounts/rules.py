@@ -151,6 +151,7 @@ def draft_shared_with_partnership(user: Any, obj: Any) -> bool:
 # Site-wide
 rules.add_perm("accounts.view_audit", is_administrator)
 rules.add_perm("accounts.view_access_log", is_administrator)
+rules.add_perm("accounts.manage_people", is_administrator)
 rules.add_perm("frameworks.change_framework", is_administrator)
 rules.add_perm("frameworks.view_framework", is_inspectorate)
 
@@ -192,6 +193,55 @@ rules.add_perm("inspections.view_child_level", is_administrator | on_inspection_
 # --- Fieldwork: pre-inspection returns, samples, record reading, surveys ---------------------
 
 # --- Improvement: action plans, link-inspector monitoring, progress reviews -----------------
+
+
+def _team_of_review(user: Any, obj: Any, **role: str) -> bool:
+    if not is_inspectorate(user):
+        return False
+    review = getattr(obj, "progress_review", None)
+    return review is not None and bool(review.team.filter(user=user, **role).exists())
+
+
+@rules.predicate
+def on_progress_review_team(user: Any, obj: Any) -> bool:
+    return _team_of_review(user, obj)
+
+
+@rules.predicate
+def leads_progress_review(user: Any, obj: Any) -> bool:
+    return _team_of_review(user, obj, role="lead_inspector")
+
+
+partnership_editor = member_of_partnership & is_partnership_editor
+# The plan is the partnership's: its editors draft, change and submit it; the link inspector
+# reviews it. Everyone who may see the partnership's workspace may read it.
+rules.add_perm("improvement.view_action_plan", can_view_partnership)
+rules.add_perm("improvement.change_action_plan", is_administrator | partnership_editor)
+rules.add_perm("improvement.review_action_plan", is_administrator | linked_to_partnership)
+rules.add_perm("improvement.update_action", is_administrator | partnership_editor)
+rules.add_perm(
+    "improvement.override_status", is_administrator | linked_to_partnership | partnership_editor
+)
+rules.add_perm("improvement.view_timeline", can_view_partnership)
+# Monitoring (contact notes, monitoring notes, concerns) is inspectorate-only.
+rules.add_perm(
+    "improvement.view_monitoring",
+    is_administrator | is_quality_assurance | linked_to_partnership | on_team_of_partnership,
+)
+rules.add_perm("improvement.change_monitoring", is_administrator | linked_to_partnership)
+rules.add_perm("improvement.manage_link_assignments", is_administrator)
+rules.add_perm("improvement.change_progress_scale", is_administrator)
+rules.add_perm(
+    "improvement.create_progress_review",
+    is_administrator | is_lead_inspector | linked_to_partnership,
+)
+rules.add_perm(
+    "improvement.view_progress_review",
+    is_administrator | is_quality_assurance | on_progress_review_team | linked_to_partnership,
+)
+rules.add_perm("improvement.change_progress_review", is_administrator | on_progress_review_team)
+rules.add_perm("improvement.lead_progress_review", is_administrator | leads_progress_review)
+rules.add_perm("improvement.quality_assure_progress_review", is_quality_assurance)
 
 # --- Indicators: catalogue, data, dashboards -------------------------------------------------
 

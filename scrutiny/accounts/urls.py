@@ -22,6 +22,9 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("two-factor/", views.two_factor, name="two-factor"),
+    path("people/", views.people, name="people"),
+    path("people/add/", views.person_add, name="person-add"),
+    path("people/<int:pk>/", views.person_edit, name="person-edit"),
     path("audit/", views.audit, name="audit"),
     path("access-log/", views.access_log, name="access-log"),
 ]

@@ -11,16 +11,24 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from scrutiny.accounts import selectors
+from scrutiny.accounts import selectors, services
 from scrutiny.accounts.access import AuthenticatedRequest, require
-from scrutiny.accounts.forms import AuditFilterForm, SignInForm, TokenForm
+from scrutiny.accounts.forms import (
+    AuditFilterForm,
+    PersonForm,
+    PersonUpdateForm,
+    SignInForm,
+    TokenForm,
+)
+from scrutiny.accounts.models import User
 
 LOCKED_OUT = (
     "Too many failed sign-in attempts. This account is locked for 15 minutes; "
@@ -152,3 +160,54 @@ def audit(request: AuthenticatedRequest) -> HttpResponse:
 def access_log(request: AuthenticatedRequest) -> HttpResponse:
     require(request, "accounts.view_access_log")
     return _filtered(request, selectors.access_log_entries, "accounts/access_log.html")
+
+
+@login_required
+def people(request: AuthenticatedRequest) -> HttpResponse:
+    require(request, "accounts.manage_people")
+    users = User.objects.select_related("organisation").order_by(
+        "organisation__kind", "organisation__name", "full_name"
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/people.html", {"page": page, "q": query})
+
+
+@login_required
+def person_add(request: AuthenticatedRequest) -> HttpResponse:
+    require(request, "accounts.manage_people")
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.person_add(request=request, **form.cleaned_data)
+        except services.AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Account made for {user.email}; they have been emailed a link to choose a "
+                "password.",
+            )
+            return redirect("accounts:people")
+    return render(request, "accounts/person_form.html", {"form": form, "person": None})
+
+
+@login_required
+def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    require(request, "accounts.manage_people")
+    person = get_object_or_404(User, pk=pk)
+    form = PersonUpdateForm(
+        request.POST or None,
+        initial={"full_name": person.full_name, "role": person.role, "is_active": person.is_active},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(user=person, by=request.user, **form.cleaned_data)
+        except services.AccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{person.full_name}'s account is saved.")
+            return redirect("accounts:people")
+    return render(request, "accounts/person_form.html", {"form": form, "person": person})

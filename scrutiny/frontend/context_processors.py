@@ -27,6 +27,8 @@ def _items_for(request: HttpRequest) -> list[tuple[str, str]]:
         items.append(("Frameworks", reverse("frameworks:list")))
     if user.has_perm("inspections.create_inspection"):
         items.append(("New inspection", reverse("inspections:create")))
+    if user.has_perm("accounts.manage_people"):
+        items.append(("People", reverse("accounts:people")))
     if user.has_perm("accounts.view_audit"):
         items.append(("Audit", reverse("accounts:audit")))
     return items

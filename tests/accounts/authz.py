@@ -16,3 +16,11 @@ EXPECTATIONS = {
     "accounts:audit": Case(members("admin")),
     "accounts:access-log": Case(members("admin")),
 }
+
+EXPECTATIONS.update(
+    {
+        "accounts:people": Case(members("admin")),
+        "accounts:person-add": Case(members("admin")),
+        "accounts:person-edit": Case(members("admin"), kwargs=lambda w: {"pk": w.cast.viewer_a.pk}),
+    }
+)
