@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from scrutiny.analysis.grades import GradeCheck, grade_check
@@ -97,8 +97,21 @@ def evidence_log(*, inspection: Inspection) -> QuerySet[EvidenceItem]:
     return inspection.evidence.select_related("created_by").prefetch_related("qis", "files")
 
 
+TEAM_ORDER = [
+    TeamMember.Role.LEAD_INSPECTOR,
+    TeamMember.Role.INSPECTOR,
+    TeamMember.Role.ASSOCIATE_ASSESSOR,
+    TeamMember.Role.YOUNG_INSPECTION_VOLUNTEER,
+]
+
+
 def team(*, inspection: Inspection) -> QuerySet[TeamMember]:
-    return inspection.team.select_related("user")
+    """The team, lead inspector first, then inspectors, assessors and volunteers."""
+    rank = Case(
+        *[When(role=role, then=Value(index)) for index, role in enumerate(TEAM_ORDER)],
+        output_field=IntegerField(),
+    )
+    return inspection.team.select_related("user").order_by(rank, "name")
 
 
 @dataclass(frozen=True)
