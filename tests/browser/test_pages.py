@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urldefrag, urlparse
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from scrutiny.demo import builder
 from tests.browser.conftest import axe_violations, describe
@@ -25,7 +26,18 @@ ROLES = [
     "lead@south-ayrshire.example",
     "viewer@east-ayrshire.example",
 ]
-SKIP = ("/account/sign-out/", "/static/", ".pdf", ".csv", ".xlsx", ".qdpx", ".qdc", "/download")
+SKIP = (
+    "/account/sign-out/",
+    "/static/",
+    "/files/",
+    ".pdf",
+    ".csv",
+    ".xlsx",
+    ".qdpx",
+    ".qdc",
+    "/download",
+    "/export",
+)
 MAX_PAGES = 80
 
 
@@ -50,7 +62,12 @@ def _crawl(page: Any, base: str) -> dict[str, str]:
         if path in seen:
             continue
         seen.add(path)
-        response = page.goto(url)
+        try:
+            response = page.goto(url)
+        except PlaywrightError as error:
+            if "Download is starting" in str(error):
+                continue  # a file download, not a page
+            raise
         if response is None or response.status >= 400:
             problems.append(f"{path}: HTTP {response.status if response else 'none'}")
             continue
