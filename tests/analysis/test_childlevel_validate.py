@@ -102,7 +102,7 @@ def test_it_refuses_a_row_with_the_wrong_number_of_fields(tmp_path: Path) -> Non
     files = inputs(tmp_path, cp=[GOOD_REGISTRATION, GOOD_REGISTRATION, "Q,S12000028,,"])
     found = problems(files)
     assert [str(p) for p in found] == [
-        "child_protection.csv: " + validate.BAD_SHAPE.format(row=3, found=4, expected=7)
+        "child_protection.csv: " + validate.BAD_SHAPE.format(line=4, found=4, expected=7)
     ]
 
 
@@ -228,6 +228,28 @@ def test_it_reports_overlapping_placements_of_a_child_naming_both_rows(tmp_path:
         'looked_after.csv row 4: placement_start "2020-05-01" '
         + validate.OVERLAP.format(other=1, child="A")
     ]
+
+
+def test_a_placement_of_no_days_overlaps_nothing(tmp_path: Path) -> None:
+    episode = "A,S12000028,f,2010-03,2020-01-01,"
+    files = inputs(
+        tmp_path,
+        la=[
+            episode + ",2020-01-01,2020-06-01,foster",
+            episode + ",2020-01-01,2020-01-01,kinship",
+            episode + ",2020-03-01,2020-03-01,kinship",
+        ],
+    )
+    assert load(files).total == 0
+
+
+def test_it_reports_placements_starting_on_the_same_day(tmp_path: Path) -> None:
+    episode = "A,S12000028,f,2010-03,2020-01-01,"
+    files = inputs(
+        tmp_path,
+        la=[episode + ",2020-01-01,2020-06-01,foster", episode + ",2020-01-01,,kinship"],
+    )
+    assert where(problems(files)) == [("looked_after.csv", 2, "placement_start", "2020-01-01")]
 
 
 def test_it_reports_overlapping_placements_of_a_child_in_two_councils(tmp_path: Path) -> None:

@@ -56,6 +56,9 @@ class IndicatorRow:
 
 @dataclass(frozen=True)
 class IndicatorResult:
+    """The tidy rows (sorted by council, year, indicator), the years computed, and the report
+    of the problems found (rows left out with ``drop_invalid``)."""
+
     rows: tuple[IndicatorRow, ...]
     first_year: int
     last_year: int
@@ -136,7 +139,7 @@ def _lac_snapshot_sql() -> str:
                            WHERE placement_type <> 'home' AND age BETWEEN {low} AND {high})
                            AS lac_away_11_15
                 FROM (
-                    SELECT l.council, y.year, l.child_id, l.placement_type,
+                    SELECT l.council, y.year, l.placement_type,
                            year(y.snapshot) - year(l.birth_month)
                            - CAST(month(y.snapshot) * 100 + day(y.snapshot)
                                   < month(l.birth_month) * 100 + day(l.birth_month) AS INTEGER)
@@ -250,7 +253,7 @@ def _connect(temp_dir: str, memory_limit: str, threads: int) -> duckdb.DuckDBPyC
             "threads": threads,
             "memory_limit": memory_limit,
             "temp_directory": temp_dir,
-            # Keeps the file's row order in the loaded tables: rowid + 1 is the data row.
+            # Rows keep the file's order, so that problems are reported with their row number.
             "preserve_insertion_order": True,
         }
     )

@@ -8,15 +8,17 @@ the number looked after on 31 July is already at its steady level in the first y
   care by their 18th birthday. Placement types follow the national mix at 31 July 2023 (kinship
   34%, foster 32%, at home 20%, residential 11%, prospective adopters ~1%, other community ~1.5%),
   with more residential care for teenagers and adoption only for young children;
-- children on the child protection register are registered (about one in ten before birth) for a
-  median of about seven months; about one in six is registered again, most within 18 months; the
-  concerns recorded follow the national shares of concerns (domestic abuse 16%, neglect 15%, ...);
-  some children are registered shortly before they become looked after;
+- children on the child protection register are registered (about 6% before birth) for a median
+  of about seven months; about one in seven is registered more than once, most within 18 months;
+  the concerns recorded follow the national shares of concerns (domestic abuse 16%, neglect 15%,
+  ...); some children are registered around the time they become looked after;
 - councils get children in proportion to a rough share of Scotland's 0-17 population times a
   rough, illustrative rate multiplier (not official figures);
 - the population is scaled so that about 12.1 per 1,000 children are looked after on 31 July,
-  whatever the number of children asked for: about 1.0 million aged 0-17 for 80,000 children
-  over ten years, which is Scotland's size.
+  whatever the number of children asked for: about 1.0 million aged 0-17 for 70,000 children
+  over ten years, which is Scotland's size. Registrations are kept to about 0.29 per child (so
+  1,000,000 children give about 2.5 million placement rows and 290,000 registrations), which
+  puts the register at about 1.5 per 1,000, below Scotland's 2.1.
 
 A ``TrendAdjustment`` makes one council's away-from-home numbers fall from a given year, so that
 a chart of that council shows a genuine change: each away-from-home placement covering a
@@ -87,7 +89,8 @@ COUNCIL_PROFILE: dict[str, tuple[float, float]] = {
 # Looked-after rate per 1,000 aged 0-17 on 31 July (national, 2023).
 LOOKED_AFTER_RATE = 12.1
 
-# Shares of the children asked for: looked after only, both, on the register only.
+# Shares of the children asked for: looked after and also registered around entry to care; on
+# the register only (never looked after). The rest are looked after only.
 _BOTH_SHARE = 0.07
 _CP_ONLY_SHARE = 0.19
 
@@ -138,6 +141,8 @@ class SynthParams:
 
 @dataclass(frozen=True)
 class SynthSummary:
+    """What ``synth_write`` wrote."""
+
     children: int
     placement_rows: int
     registrations: int
@@ -152,11 +157,13 @@ class SynthError(ValueError):
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass
-class _LookedAfter:
+class PlacementArrays:
+    """One entry per placement row; dates are days since 1 January 1970, codes are indexes
+    into the council list and ``formats.PLACEMENT_TYPES``; sex 0 = female, 1 = male."""
+
     child: IntArray
     council: IntArray
     sex: IntArray
@@ -169,7 +176,9 @@ class _LookedAfter:
 
 
 @dataclass
-class _Registrations:
+class RegistrationArrays:
+    """One entry per registration, coded as in ``PlacementArrays`` (sex -1 = not recorded)."""
+
     child: IntArray
     council: IntArray
     sex: IntArray
@@ -181,8 +190,11 @@ class _Registrations:
 
 @dataclass(frozen=True)
 class SynthData:
-    looked_after: _LookedAfter
-    registrations: _Registrations
+    """The generated data before it is written: arrays, council codes, population by
+    (council, year)."""
+
+    looked_after: PlacementArrays
+    registrations: RegistrationArrays
     councils: tuple[str, ...]
     population: dict[tuple[str, int], int]
 
@@ -331,7 +343,9 @@ def _placement_types(rng: np.random.Generator, age: FloatArray) -> IntArray:
     return np.where((types == adopters) & (age >= 5), foster, types).astype(np.int64)
 
 
-def _placements(rng: np.random.Generator, cohort: _Cohort, sex: IntArray, t1: int) -> _LookedAfter:
+def _placements(
+    rng: np.random.Generator, cohort: _Cohort, sex: IntArray, t1: int
+) -> PlacementArrays:
     """Split each episode into placements (moves) and type them."""
     n = len(cohort.council)
     has = cohort.starts != _NO_DATE
@@ -358,7 +372,7 @@ def _placements(rng: np.random.Generator, cohort: _Cohort, sex: IntArray, t1: in
     birth_month = _month_start(cohort.birth_day)
     types = _placement_types(rng, (starts - cohort.birth_day[owner]) / _DAYS_PER_YEAR)
     seen = starts <= t1
-    return _LookedAfter(
+    return PlacementArrays(
         child=owner[seen],
         council=cohort.council[owner][seen],
         sex=sex[owner][seen],
@@ -380,8 +394,8 @@ def _completed_years(birth_month: IntArray, year: int) -> IntArray:
 
 
 def _apply_trend(
-    rng: np.random.Generator, la: _LookedAfter, trend: TrendAdjustment, council: int, last: int
-) -> _LookedAfter:
+    rng: np.random.Generator, la: PlacementArrays, trend: TrendAdjustment, council: int, last: int
+) -> PlacementArrays:
     """End the trend council's away placements early, before a snapshot, followed by a placement
     at home, so that the count at snapshot start_year + k keeps yearly_factor ** (k + 1)."""
     home = formats.PLACEMENT_TYPES.index(formats.AT_HOME)
@@ -418,7 +432,7 @@ def _apply_trend(
     def extend(values: IntArray, extra: IntArray) -> IntArray:
         return np.concatenate([values, extra])
 
-    result = _LookedAfter(
+    result = PlacementArrays(
         child=extend(la.child, la.child[split]),
         council=extend(la.council, la.council[split]),
         sex=extend(la.sex, la.sex[split]),
@@ -430,7 +444,7 @@ def _apply_trend(
         placement_type=extend(types, np.full(int(split.sum()), home, dtype=np.int64)),
     )
     order = np.lexsort((result.placement_start, result.child))
-    return _LookedAfter(*(getattr(result, name)[order] for name in _LA_FIELDS))
+    return PlacementArrays(*(getattr(result, name)[order] for name in _LA_FIELDS))
 
 
 _LA_FIELDS = (
@@ -514,9 +528,9 @@ def _registrations(
     sex: IntArray,
     birth_day: IntArray,
     t1: int,
-) -> _Registrations:
+) -> RegistrationArrays:
     unborn = birth_day[owner] > registration
-    return _Registrations(
+    return RegistrationArrays(
         child=child[owner],
         council=council[owner],
         sex=np.where(unborn, -1, sex[owner]),
@@ -534,10 +548,10 @@ def _register_only(
     first_child: int,
     t0: int,
     t1: int,
-) -> _Registrations:
+) -> RegistrationArrays:
     """Exactly ``n`` children who are on the register in the period but never looked after."""
     empty = np.zeros(0, dtype=np.int64)
-    parts: list[_Registrations] = [_Registrations(*(empty for _ in _CP_FIELDS))]
+    parts: list[RegistrationArrays] = [RegistrationArrays(*(empty for _ in _CP_FIELDS))]
     found = 0
     while found < n:
         m = max(64, int((n - found) * 1.6))
@@ -557,14 +571,14 @@ def _register_only(
             )
         )
         found += len(appears)
-    return _Registrations(
+    return RegistrationArrays(
         *(np.concatenate([getattr(p, name) for p in parts]) for name in _CP_FIELDS)
     )
 
 
 def _registered_then_looked_after(
     rng: np.random.Generator, cohort: _Cohort, sex: IntArray, n: int, t0: int, t1: int
-) -> _Registrations:
+) -> RegistrationArrays:
     """The first ``n`` looked-after children are registered around the time they first enter
     care (from two months before to eight months after)."""
     index = np.arange(n)
@@ -578,7 +592,7 @@ def _registered_then_looked_after(
     )
 
 
-def _stock(la: _LookedAfter, first: int, last: int, councils: int) -> FloatArray:
+def _stock(la: PlacementArrays, first: int, last: int, councils: int) -> FloatArray:
     """Mean number looked after on 31 July over the years, per council."""
     open_end = np.where(la.placement_end == _NO_DATE, np.iinfo(np.int64).max, la.placement_end)
     total = np.zeros(councils)
@@ -591,7 +605,7 @@ def _stock(la: _LookedAfter, first: int, last: int, councils: int) -> FloatArray
 
 def _population(
     rng: np.random.Generator,
-    la: _LookedAfter,
+    la: PlacementArrays,
     councils: tuple[str, ...],
     params: SynthParams,
 ) -> dict[tuple[str, int], int]:
@@ -636,11 +650,11 @@ def synth_generate(params: SynthParams) -> SynthData:
         )
     both = _registered_then_looked_after(cp_rng, cohort, sex, n_both, t0, t1)
     only = _register_only(cp_rng, n_cp, cp_weights, n_la, t0, t1)
-    cp = _Registrations(
+    cp = RegistrationArrays(
         *(np.concatenate([getattr(both, name), getattr(only, name)]) for name in _CP_FIELDS)
     )
     order = np.lexsort((cp.registration, cp.child))
-    cp = _Registrations(*(getattr(cp, name)[order] for name in _CP_FIELDS))
+    cp = RegistrationArrays(*(getattr(cp, name)[order] for name in _CP_FIELDS))
     population = _population(population_rng, la, councils, params)
     return SynthData(looked_after=la, registrations=cp, councils=councils, population=population)
 

@@ -35,7 +35,7 @@ from scrutiny.analysis.childlevel import formats
 MISSING_FILE = "the file does not exist"
 EMPTY_FILE = "the file is empty: it needs a header row"
 MISSING_COLUMNS = "missing column(s): {columns}"
-BAD_SHAPE = "row {row} has {found} fields where the header has {expected}"
+BAD_SHAPE = "line {line} (the header is line 1) has {found} fields where the header has {expected}"
 UNREADABLE = "the file cannot be read as CSV: {reason}"
 
 BLANK = "is blank"
@@ -315,9 +315,7 @@ def _csv_error(message: str) -> str:
     line = re.search(r"CSV Error on Line: (\d+)", message)
     shape = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
     if line and shape:
-        return BAD_SHAPE.format(
-            row=int(line.group(1)) - 1, found=shape.group(2), expected=shape.group(1)
-        )
+        return BAD_SHAPE.format(line=line.group(1), found=shape.group(2), expected=shape.group(1))
     first = message.strip().splitlines()[0] if message.strip() else "unknown error"
     return UNREADABLE.format(reason=first)
 
@@ -343,8 +341,9 @@ def _source(path: Path, required: Sequence[str]) -> str | Problem:
     selected = ", ".join(
         f"NULLIF(trim(c{header.index(column)}), '') AS {column}" for column in required
     )
-    # With insertion order preserved (the connection's setting), the CSV is scanned in file
-    # order and row_number() OVER () (a streaming window) numbers the data rows from 1.
+    # The CSV reader gives the rows in file order, and a window function with an empty OVER
+    # clause keeps that order (DuckDB's documented order preservation), so row_number() OVER ()
+    # is the data row number. (A table's rowid is not: a parallel CREATE TABLE AS reorders.)
     return (
         f"(SELECT row_number() OVER () AS row_no, {selected} "  # noqa: S608
         f"FROM read_csv({_literal(str(path))}, header = true, auto_detect = false, "
@@ -352,11 +351,16 @@ def _source(path: Path, required: Sequence[str]) -> str | Problem:
     )
 
 
-def _council_map(con: duckdb.DuckDBPyConnection) -> None:
+def _canonical_council(column: str) -> str:
+    """SQL: the current code for a current or replaced council code, else NULL."""
     codes = formats.council_codes()
-    pairs = [(code, code) for code in codes.current] + list(codes.replaced.items())
-    con.execute("CREATE OR REPLACE TEMP TABLE council_map (code VARCHAR, canonical VARCHAR)")
-    con.executemany("INSERT INTO council_map VALUES (?, ?)", pairs)
+    replaced = " ".join(
+        f"WHEN {_literal(old)} THEN {_literal(new)}" for old, new in codes.replaced.items()
+    )
+    return (
+        f"CASE WHEN {column} IN ({_in_list(codes.current)}) THEN {column} "
+        f"ELSE CASE {column} {replaced} END END"
+    )
 
 
 def _kept_if_unread(*columns: str) -> str:
@@ -368,40 +372,31 @@ def _kept_if_unread(*columns: str) -> str:
 
 
 def _looked_after_sql(source: str) -> str:
+    kept = _kept_if_unread(
+        "council", "birth_month", "episode_start", "episode_end", "placement_start", "placement_end"
+    )
     return f"""
         CREATE TEMP TABLE la_typed AS
-        SELECT row_no, child_id, placement_type,
-               {
-        _kept_if_unread(
-            "council",
-            "birth_month",
-            "episode_start",
-            "episode_end",
-            "placement_start",
-            "placement_end",
-        )
-    }
+        SELECT row_no, child_id, placement_type, {kept}
         FROM (
-            SELECT r.*, m.canonical AS council_d,
+            SELECT r.*, {_canonical_council("r.council")} AS council_d,
                    {_month("r.birth_month")} AS birth_month_d,
                    {_date("r.episode_start")} AS episode_start_d,
                    {_date("r.episode_end")} AS episode_end_d,
                    {_date("r.placement_start")} AS placement_start_d,
                    {_date("r.placement_end")} AS placement_end_d
-            FROM {source} r LEFT JOIN council_map m ON r.council = m.code
+            FROM {source} r
         )
     """  # noqa: S608  (SQL built from this module's constants and a quoted path only)
 
 
 def _child_protection_sql(source: str) -> str:
+    kept = _kept_if_unread("council", "birth_month", "registration_date", "deregistration_date")
     return f"""
         CREATE TEMP TABLE cp_typed AS
-        SELECT row_no, child_id, concerns_d,
-               {
-        _kept_if_unread("council", "birth_month", "registration_date", "deregistration_date")
-    }
+        SELECT row_no, child_id, concerns_d, {kept}
         FROM (
-            SELECT r.*, m.canonical AS council_d,
+            SELECT r.*, {_canonical_council("r.council")} AS council_d,
                    {_month("r.birth_month")} AS birth_month_d,
                    {_date("r.registration_date")} AS registration_date_d,
                    {_date("r.deregistration_date")} AS deregistration_date_d,
@@ -409,21 +404,22 @@ def _child_protection_sql(source: str) -> str:
                        list_transform(string_split(coalesce(r.concerns, ''), '{_SEPARATOR}'),
                                       lambda code: trim(code)),
                        lambda code: code <> '')) AS concerns_d
-            FROM {source} r LEFT JOIN council_map m ON r.council = m.code
+            FROM {source} r
         )
     """  # noqa: S608
 
 
 def _population_sql(source: str) -> str:
+    kept = _kept_if_unread("council", "year", "population_0_17")
     return f"""
         CREATE TEMP TABLE pop_typed AS
-        SELECT row_no, {_kept_if_unread("council", "year", "population_0_17")}
+        SELECT row_no, {kept}
         FROM (
-            SELECT r.*, m.canonical AS council_d,
+            SELECT r.*, {_canonical_council("r.council")} AS council_d,
                    CASE WHEN regexp_full_match(r.year, '[0-9]{{4}}')
                         THEN CAST(r.year AS INTEGER) END AS year_d,
                    NULLIF({_count("r.population_0_17", 15)}, 0) AS population_0_17_d
-            FROM {source} r LEFT JOIN council_map m ON r.council = m.code
+            FROM {source} r
         )
     """  # noqa: S608
 
@@ -431,7 +427,7 @@ def _population_sql(source: str) -> str:
 def _load(
     con: duckdb.DuckDBPyConnection, path: Path, required: Sequence[str], sql: Callable[[str], str]
 ) -> Problem | None:
-    """Read, type and keep one file; or the problem that stops it being read."""
+    """Read, type and keep one file; or return the problem that stops it being read."""
     source = _source(path, required)
     if isinstance(source, Problem):
         return source
@@ -471,6 +467,8 @@ def _build_cross_sources(con: duckdb.DuckDBPyConnection) -> None:
                arg_max(row_no, {'end': coalesce(placement_end_d, 'infinity'::DATE),
                                 'first': -row_no}) OVER earlier AS previous_row
         FROM la_ok
+        -- A placement of no days (end = start) covers no day, so it overlaps nothing.
+        WHERE placement_end_d IS NULL OR placement_end_d > placement_start_d
         WINDOW earlier AS (PARTITION BY child_id ORDER BY placement_start_d, row_no
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
         """
@@ -546,40 +544,40 @@ def _report(con: duckdb.DuckDBPyConnection, names: dict[str, str], limit: int) -
 def _build_clean_tables(con: duckdb.DuckDBPyConnection) -> None:
     """The tables used by ``compute``, without the rows that have a problem: views of the typed
     tables when there are none (no copy), tables otherwise."""
-    la_rows = _without_problem_rows(con, "la")
-    cp_rows = _without_problem_rows(con, "cp")
-    pop_rows = _without_problem_rows(con, "pop")
+    la_kept = _without_problem_rows(con, "la")
+    cp_kept = _without_problem_rows(con, "cp")
+    pop_kept = _without_problem_rows(con, "pop")
 
-    def kind(rows: str) -> str:
-        return "VIEW" if rows == "true" else "TABLE"
+    def kind(kept: str) -> str:
+        return "VIEW" if kept == "true" else "TABLE"
 
     for view in ("la_overlap", "la_ok", "pop_duplicates"):
         con.execute(f"DROP VIEW IF EXISTS {view}")
     con.execute("DROP TABLE IF EXISTS la_episodes")
     con.execute(
         f"""
-        CREATE TEMP {kind(la_rows)} la AS
+        CREATE TEMP {kind(la_kept)} la AS
         SELECT child_id, council_d AS council, birth_month_d AS birth_month,
                episode_start_d AS episode_start, episode_end_d AS episode_end,
                placement_start_d AS placement_start, placement_end_d AS placement_end,
                placement_type
-        FROM la_typed WHERE {la_rows}
+        FROM la_typed WHERE {la_kept}
         """  # noqa: S608  (SQL built from this module's constants only)
     )
     con.execute(
         f"""
-        CREATE TEMP {kind(cp_rows)} cp AS
+        CREATE TEMP {kind(cp_kept)} cp AS
         SELECT child_id, council_d AS council, birth_month_d AS birth_month,
                registration_date_d AS registration_date,
                deregistration_date_d AS deregistration_date, concerns_d AS concerns
-        FROM cp_typed WHERE {cp_rows}
+        FROM cp_typed WHERE {cp_kept}
         """  # noqa: S608
     )
     con.execute(
         f"""
-        CREATE TEMP {kind(pop_rows)} pop AS
+        CREATE TEMP {kind(pop_kept)} pop AS
         SELECT council_d AS council, year_d AS year, population_0_17_d AS population_0_17
-        FROM pop_typed WHERE {pop_rows}
+        FROM pop_typed WHERE {pop_kept}
         """  # noqa: S608
     )
 
@@ -602,7 +600,6 @@ def load_validated(
         "cp": files.child_protection.name,
         "pop": files.population.name,
     }
-    _council_map(con)
     unreadable = [
         problem
         for problem in (
