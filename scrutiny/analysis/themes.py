@@ -326,7 +326,10 @@ def _fit(
     method: str,
     seed: int,
     embeddings: NDArray[np.float32] | None,
+    calibrate: bool = True,
 ) -> ThemeModel:
+    """Fit the model; without ``calibrate`` the temperature stays 1, which changes the
+    confidences but not their order, so it is enough for scoring the top suggestion."""
     classes = tuple(sorted(set(codes)))
     index = {code: i for i, code in enumerate(classes)}
     labels = np.array([index[code] for code in codes], dtype=np.intp)
@@ -342,7 +345,7 @@ def _fit(
         return LinearSVC(C=_SVM_C[method], class_weight="balanced", random_state=seed)
 
     fitted = svm().fit(design, labels)
-    temperature = _temperature(design, labels, len(classes), svm, seed)
+    temperature = _temperature(design, labels, len(classes), svm, seed) if calibrate else 1.0
     return ThemeModel(
         method=method, codes=classes, features=features, svm=fitted, temperature=temperature
     )
@@ -433,7 +436,7 @@ def evaluate(
     if not test_texts:
         raise ThemeError(NOTHING_TO_TEST)
     kept_texts, kept_codes, _ = _checked(train_texts, train_codes, method)
-    model = _fit(kept_texts, kept_codes, method=method, seed=seed, embeddings=None)
+    model = _fit(kept_texts, kept_codes, method=method, seed=seed, embeddings=None, calibrate=False)
     predicted = model._predict(test_texts)
     return _scores(test_codes, predicted, method=method, n_train=len(kept_texts))
 
@@ -469,6 +472,7 @@ def cross_validate(
             method=method,
             seed=seed,
             embeddings=None if embeddings is None else embeddings[train_rows],
+            calibrate=False,
         )
         fold_predictions = model._predict(
             [kept_texts[i] for i in test_rows],
