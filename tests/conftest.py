@@ -82,3 +82,13 @@ def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> Non
 def _private_data_dir(settings: Any, tmp_path: Any) -> None:
     """Uploaded evidence goes to a temporary directory, never to the developer's var/."""
     settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_root_exists() -> None:
+    """WhiteNoise warns when the collected-static directory is missing (before collectstatic)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
