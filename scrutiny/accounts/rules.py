@@ -192,6 +192,39 @@ rules.add_perm("inspections.view_child_level", is_administrator | on_inspection_
 
 # --- Fieldwork: pre-inspection returns, samples, record reading, surveys ---------------------
 
+
+@rules.predicate
+def is_fieldwork_local_reader(user: Any, obj: Any) -> bool:
+    """The partnership account named as the local reader of the pair a record is assigned to."""
+    pair = getattr(obj, "pair", None)
+    return bool(
+        is_partnership_editor(user)
+        and pair is not None
+        and pair.local_reader_id == user.pk
+        and member_of_partnership(user, obj)
+    )
+
+
+fieldwork_team = is_administrator | on_inspection_team
+fieldwork_partnership_editor = member_of_partnership & is_partnership_editor
+# The overview: the team and the partnership (whose staff send the return and gather records).
+rules.add_perm("fieldwork.view_fieldwork", inspectorate_on_inspection | member_of_partnership)
+# The partnership sends the return; the team can import it for them.
+rules.add_perm("fieldwork.import_return", fieldwork_team | fieldwork_partnership_editor)
+# Child-level lists (pseudonymous): the team, and the partnership staff who sent or gather them.
+rules.add_perm("fieldwork.view_child_level", fieldwork_team | fieldwork_partnership_editor)
+rules.add_perm("fieldwork.draw_sample", fieldwork_team)
+rules.add_perm("fieldwork.manage_reading", fieldwork_team)
+rules.add_perm("fieldwork.record_reading", fieldwork_team | is_fieldwork_local_reader)
+# Aggregate results (protected by the disclosure-control gate): inspectorate working views.
+rules.add_perm("fieldwork.view_results", inspectorate_on_inspection)
+rules.add_perm("fieldwork.manage_surveys", fieldwork_team)
+rules.add_perm("fieldwork.view_survey_results", inspectorate_on_inspection)
+# Free-text answers may name people: the team only.
+rules.add_perm("fieldwork.view_free_text", fieldwork_team)
+rules.add_perm("fieldwork.view_templates", is_inspectorate)
+rules.add_perm("fieldwork.manage_templates", is_administrator | is_lead_inspector)
+
 # --- Improvement: action plans, link-inspector monitoring, progress reviews -----------------
 
 

@@ -12,11 +12,12 @@ runs. Bad input stops with one line on stderr and exit code 2.
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from scrutiny.tabular import NotText, csv_rows, decode_text
 
 if TYPE_CHECKING:
     from scrutiny.analysis.sampling import StratumAllocation
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 STRATUM_COLUMN = "stratum"
 STRATA_SEPARATOR = " / "
 UNSTRATIFIED = "all"
-ENCODINGS = ("utf-8-sig", "cp1252")  # UTF-8 with or without BOM, then Windows-1252
 
 MESSAGE_NO_FILE = "Error: {file}: no such file."
 MESSAGE_UNREADABLE = "Error: {file}: cannot be read ({reason})."
@@ -61,28 +61,19 @@ def read_csv_table(file: Path) -> tuple[list[str], list[list[str]]]:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise InputProblem(MESSAGE_UNREADABLE.format(file=file, reason=reason)) from None
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputProblem(MESSAGE_NOT_TEXT.format(file=file))
-    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        text = decode_text(data)
+    except NotText:
+        raise InputProblem(MESSAGE_NOT_TEXT.format(file=file)) from None
     header: list[str] | None = None
     rows: list[list[str]] = []
-    for row in reader:
-        if not any(field.strip() for field in row):
-            continue
+    for line, row in csv_rows(text):
         if header is None:
             header = row
             continue
         if len(row) != len(header):
             raise InputProblem(
-                MESSAGE_FIELDS.format(
-                    file=file, line=reader.line_num, expected=len(header), count=len(row)
-                )
+                MESSAGE_FIELDS.format(file=file, line=line, expected=len(header), count=len(row))
             )
         rows.append(row)
     if header is None:

@@ -93,6 +93,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("published inspections for comparison", "scrutiny.demo.inspections:build_other_published"),
     ("South Ayrshire's published inspection", "scrutiny.demo.inspections:build_south_ayrshire"),
     ("East Ayrshire's inspection in progress", "scrutiny.demo.inspections:build_east_ayrshire"),
+    ("fieldwork: returns, samples, record reading and surveys", "scrutiny.demo.fieldwork:build"),
 ]
 
 

@@ -1,0 +1,177 @@
+"""Reads of fieldwork that are more than a lookup. Results (with disclosure control) are in
+``results``; this module lists, counts and hands plain rows to other apps."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from scrutiny.fieldwork import mapping
+from scrutiny.fieldwork.models import (
+    ColumnMapping,
+    InstrumentQuestion,
+    ListKind,
+    PendingSurveyImport,
+    PreInspectionReturn,
+    QuestionKind,
+    Reading,
+    ReturnChild,
+    Sample,
+    SampledRecord,
+    Survey,
+    SurveyAnswer,
+    SurveyInstrument,
+)
+from scrutiny.fieldwork.returns import AT_HOME, AWAY_FROM_HOME
+from scrutiny.inspections.models import Inspection
+
+
+def current_return(*, inspection: Inspection) -> PreInspectionReturn | None:
+    return (
+        PreInspectionReturn.objects.filter(inspection=inspection)
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ListCount:
+    label: str
+    count: int
+
+
+def return_summary(*, pi_return: PreInspectionReturn) -> list[ListCount]:
+    """Children per list (looked-after split at home / away from home): for the team's
+    working view only; these are not published."""
+    counts = dict(pi_return.children.values_list("list_kind").annotate(n=Count("pk")).order_by())
+    at_home = pi_return.children.filter(
+        list_kind=ListKind.LOOKED_AFTER, placement_type="home"
+    ).count()
+    lines = []
+    for value, label in ListKind.choices:
+        lines.append(ListCount(label, counts.get(value, 0)))
+        if value == ListKind.LOOKED_AFTER:
+            lines.append(ListCount(f"Looked after {AT_HOME}", at_home))
+            lines.append(
+                ListCount(f"Looked after {AWAY_FROM_HOME}", counts.get(value, 0) - at_home)
+            )
+    return lines
+
+
+def return_children(
+    *, pi_return: PreInspectionReturn, list_kind: str = ""
+) -> QuerySet[ReturnChild]:
+    children = pi_return.children.order_by("list_kind", "child_id")
+    if list_kind in ListKind.values:
+        children = children.filter(list_kind=list_kind)
+    return children
+
+
+def sample_records(*, sample: Sample) -> QuerySet[SampledRecord]:
+    return sample.records.select_related(
+        "child", "pair", "pair__inspector", "sample__inspection"
+    ).prefetch_related(
+        Prefetch("readings", queryset=Reading.objects.only("pk", "record_id", "is_moderation"))
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    records: int
+    assigned: int
+    read: int
+    moderation_chosen: int
+    moderation_read: int
+
+
+def reading_progress(*, sample: Sample) -> Progress:
+    counts = sample.records.aggregate(
+        records=Count("pk", distinct=True),
+        assigned=Count("pk", filter=Q(pair__isnull=False), distinct=True),
+        moderation=Count("pk", filter=Q(moderate=True), distinct=True),
+    )
+    readings = Counter(
+        Reading.objects.filter(record__sample=sample).values_list("is_moderation", flat=True)
+    )
+    return Progress(
+        records=counts["records"],
+        assigned=counts["assigned"],
+        read=readings[False],
+        moderation_chosen=counts["moderation"],
+        moderation_read=readings[True],
+    )
+
+
+def sample_of(*, inspection: Inspection) -> Sample | None:
+    return (
+        Sample.objects.select_related("pi_return", "template", "drawn_by", "evidence_item")
+        .filter(inspection=inspection)
+        .first()
+    )
+
+
+def surveys(*, inspection: Inspection) -> QuerySet[Survey]:
+    return (
+        Survey.objects.filter(inspection=inspection)
+        .select_related("instrument")
+        .annotate(response_count=Count("responses"))
+    )
+
+
+def instruments() -> QuerySet[SurveyInstrument]:
+    return SurveyInstrument.objects.annotate(question_count=Count("questions"))
+
+
+def saved_mapping(*, instrument: SurveyInstrument, headers: list[str]) -> ColumnMapping | None:
+    return ColumnMapping.objects.filter(
+        instrument=instrument, signature=mapping.signature(headers)
+    ).first()
+
+
+def pending_import(*, survey: Survey, pk: int) -> PendingSurveyImport | None:
+    return survey.pending_imports.filter(pk=pk).first()
+
+
+def free_text_answers(*, survey: Survey) -> list[dict[str, Any]]:
+    """Every free-text answer of a survey as plain rows, for the qualitative app to turn into
+    sources to code: id, question text, text, respondent type, agency, role, submitted date.
+
+    ``id`` is the survey answer's primary key (stable: use it to avoid importing twice).
+    ``respondent_type`` is the instrument's audience (staff, children, parents).
+    """
+    audience = survey.instrument.audience
+    zone = timezone.get_current_timezone()
+    rows = (
+        SurveyAnswer.objects.filter(response__survey=survey, question__kind=QuestionKind.FREE_TEXT)
+        .exclude(text="")
+        .order_by("response__submitted_at", "response_id", "question__order")
+        .values_list(
+            "pk",
+            "question__text",
+            "text",
+            "response__agency",
+            "response__role",
+            "response__submitted_at",
+        )
+    )
+    return [
+        {
+            "id": pk,
+            "question": question,
+            "text": text,
+            "respondent_type": audience,
+            "agency": agency,
+            "role": role,
+            "submitted": timezone.localtime(submitted, zone).date(),
+        }
+        for pk, question, text, agency, role, submitted in rows
+    ]
+
+
+def free_text_questions(*, survey: Survey) -> QuerySet[InstrumentQuestion]:
+    return survey.instrument.questions.filter(kind=QuestionKind.FREE_TEXT)

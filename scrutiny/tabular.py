@@ -1,0 +1,83 @@
+"""Reading the tables people hand over: CSV text (UTF-8 with or without BOM, or Windows-1252)
+and Excel workbooks. Shared by the command line (``scrutiny sample``, ``sdc``, ``themes``) and
+the web imports (pre-inspection returns, survey responses).
+
+No Django here, and nothing heavy is imported until a workbook is read, so the command line stays
+quick. Callers decide what a problem means: the command line stops at the first, the imports
+collect every one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import IO
+
+ENCODINGS = ("utf-8-sig", "cp1252")  # UTF-8 with or without BOM, then Windows-1252
+
+Cell = str | int | float | bool | date | datetime | None
+
+
+class NotText(ValueError):
+    """The bytes are neither UTF-8 nor Windows-1252."""
+
+
+class NotAWorkbook(ValueError):
+    """The file cannot be opened as an Excel workbook."""
+
+
+def decode_text(data: bytes) -> str:
+    """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252."""
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise NotText("neither UTF-8 nor Windows-1252 text")
+
+
+def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) for every row that is not blank; line numbers count from 1 and
+    point at the row's last line when a quoted field spans lines."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for row in reader:
+        if any(field.strip() for field in row):
+            yield reader.line_num, row
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: ``rows`` holds (row number as Excel shows it, cells)."""
+
+    name: str
+    rows: list[tuple[int, list[Cell]]]
+
+
+def read_workbook(stream: IO[bytes]) -> list[Sheet]:
+    """Every sheet of an .xlsx (or .xls, .ods) workbook, blank rows left out.
+
+    Dates come back as ``date``/``datetime`` where the cell is formatted as a date; numbers as
+    ``int`` or ``float``; text as ``str``.
+    """
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
+    except Exception as error:  # calamine raises several types for a damaged or foreign file
+        raise NotAWorkbook(str(error) or type(error).__name__) from None
+    sheets = []
+    for name in workbook.sheet_names:
+        values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        rows: list[tuple[int, list[Cell]]] = [
+            (
+                number,
+                [cell if not isinstance(cell, (time, timedelta)) else str(cell) for cell in cells],
+            )
+            for number, cells in enumerate(values, start=1)
+            if any(cell not in (None, "") and str(cell).strip() for cell in cells)
+        ]
+        sheets.append(Sheet(name=name, rows=rows))
+    return sheets

@@ -1,0 +1,176 @@
+"""Reading pairs, readings from the template, second readings and agreement, evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from scrutiny.accounts.models import Role
+from scrutiny.fieldwork import results, services
+from scrutiny.fieldwork.models import Reading, ReadingTemplate
+from scrutiny.inspections.models import EvidenceItem
+from tests import factories
+from tests.fieldwork.helpers import drawn_sample
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_default_template_covers_the_method_and_is_labelled_as_ours() -> None:
+    template = ReadingTemplate.objects.get(slug="scrutiny-record-reading", version=1)
+    texts = [q.text for q in template.questions.all()]
+    for indicator in (
+        "Safe",
+        "Healthy",
+        "Achieving",
+        "Nurtured",
+        "Active",
+        "Respected",
+        "Responsible",
+        "Included",
+    ):
+        assert indicator in texts
+    sections = [s.title for s in template.sections.all()]
+    assert sections[:5] == [
+        "Chronology",
+        "Assessment of risks and needs",
+        "The child's plan",
+        "The child seen and heard",
+        "Involvement of family",
+    ]
+    assert "not the Care Inspectorate's official" in template.notice
+    assert {q.answer_type for q in template.questions.all()} == {
+        "six_point",
+        "yes_partly_no",
+        "single_choice",
+        "number",
+        "free_text",
+    }
+
+
+def test_a_local_reader_records_only_their_pairs_records(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    contributor = factories.user(Role.CONTRIBUTOR, "south-ayrshire")
+    sample = drawn_sample(inspection_a, cast.inspector_a, size=4)
+    services.reading_pair_add(
+        inspection=inspection_a, inspector=cast.inspector_a, local_reader=contributor
+    )
+    services.reading_pair_add(
+        inspection=inspection_a, inspector=cast.inspector_a, local_reader_name="A reader"
+    )
+    services.records_assign_evenly(sample=sample)
+    mine, theirs = (
+        sample.records.get(pair__number=n, reference__in=["R001", "R002"]) for n in (1, 2)
+    )
+    client = as_user(contributor)
+    url = reverse("fieldwork:reading-record", args=[inspection_a.pk, mine.pk])
+    response = client.post(url, {"child-seen": "yes", "overall-impact": "4", "months-known": "12"})
+    assert response.status_code == 302
+    reading = Reading.objects.get(record=mine)
+    assert reading.recorded_by == contributor
+    assert {a.question.key: a.value for a in reading.answers.select_related("question")} == {
+        "child-seen": "yes",
+        "overall-impact": "4",
+        "months-known": "12",
+    }
+    other = client.get(reverse("fieldwork:reading-record", args=[inspection_a.pk, theirs.pk]))
+    assert other.status_code == 403
+
+
+def test_it_refuses_answers_that_are_not_options(cast: Any, inspection_a: Any) -> None:
+    sample = drawn_sample(inspection_a, cast.inspector_a, size=3)
+    record = sample.records.order_by("reference")[0]
+    with pytest.raises(services.FieldworkError) as caught:
+        services.reading_save(record=record, answers={"child-seen": "maybe"}, by=cast.inspector_a)
+    assert caught.value.problems == ["child-seen: Choose one of the answers listed."]
+    assert not Reading.objects.exists()
+
+
+def test_a_second_reading_needs_another_pair_and_agreement_is_measured(
+    cast: Any, inspection_a: Any
+) -> None:
+    sample = drawn_sample(inspection_a, cast.inspector_a, children=30, size=10)
+    one = services.reading_pair_add(
+        inspection=inspection_a, inspector=cast.inspector_a, local_reader_name="Reader one"
+    )
+    two = services.reading_pair_add(
+        inspection=inspection_a, inspector=cast.inspector_a, local_reader_name="Reader two"
+    )
+    records = list(sample.records.order_by("reference"))
+    firsts = ["yes", "yes", "no", "partly", "yes", "no"]
+    seconds = ["yes", "partly", "no", "partly", "yes", "yes"]
+    for record, answer in zip(records, firsts, strict=False):
+        services.reading_save(
+            record=record, answers={"child-seen": answer}, by=cast.inspector_a, pair=one
+        )
+    chosen = services.moderation_select(sample=sample, count=6, seed=3)
+    assert len(chosen) == 6
+    for record, answer in zip(records, seconds, strict=False):
+        record.refresh_from_db()
+        with pytest.raises(services.FieldworkError, match="different pair"):
+            services.reading_save(
+                record=record,
+                answers={"child-seen": answer},
+                by=cast.inspector_a,
+                is_moderation=True,
+                pair=one,
+            )
+        services.reading_save(
+            record=record,
+            answers={"child-seen": answer},
+            by=cast.inspector_a,
+            is_moderation=True,
+            pair=two,
+        )
+    row = next(r for r in results.moderation_agreement(sample=sample) if r.key == "child-seen")
+    assert row.pairs == 6
+    assert row.percentage == pytest.approx(100 * 4 / 6)
+    # p_o = 4/6; first: yes 3, no 2, partly 1; second: yes 3, partly 2, no 1
+    # p_e = (3*3 + 2*1 + 1*2) / 36 = 13/36; kappa = (24/36 - 13/36) / (23/36) = 11/23
+    assert row.kappa == pytest.approx(11 / 23)
+
+
+def test_it_refuses_more_second_readings_than_records_read(cast: Any, inspection_a: Any) -> None:
+    sample = drawn_sample(inspection_a, cast.inspector_a, size=5)
+    services.reading_save(
+        record=sample.records.order_by("reference")[0],
+        answers={"child-seen": "yes"},
+        by=cast.inspector_a,
+    )
+    with pytest.raises(services.FieldworkError, match="Only 1 records have a first reading"):
+        services.moderation_select(sample=sample, count=2)
+
+
+def test_results_become_an_evidence_item_linked_to_the_questions_qis(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    sample = drawn_sample(inspection_a, cast.inspector_a, size=10)
+    for record in sample.records.all():
+        services.reading_save(
+            record=record,
+            answers={"child-seen": "yes", "plan-quality": "4"},
+            by=cast.inspector_a,
+        )
+    url = reverse("fieldwork:evidence", args=[inspection_a.pk])
+    as_user(cast.inspector_a).post(url)
+    item = EvidenceItem.objects.get(kind=EvidenceItem.Kind.RECORD_READING)
+    assert item.source == "Reading of 10 children's records"
+    assert "Yes: 100% (72 to 100%), all (n = 10)" in item.summary
+    keys = set(item.qis.values_list("key", flat=True))
+    assert {
+        "impact-on-children-and-young-people",
+        "planning-for-individual-children-and-young-people",
+        "assessing-and-responding-to-risks-and-needs",
+    } <= keys
+    services.reading_save(
+        record=sample.records.order_by("reference")[0],
+        answers={"child-seen": "no"},
+        by=cast.inspector_a,
+    )
+    as_user(cast.inspector_a).post(url)
+    assert EvidenceItem.objects.filter(kind=EvidenceItem.Kind.RECORD_READING).count() == 1
+    item.refresh_from_db()
+    # 9 yes and 1 no: the 1 is suppressed, and the 9 with it (it would give the 1 away).
+    assert "Yes: suppressed (n = 10)" in item.summary

@@ -1,0 +1,147 @@
+"""Results of record reading: intervals, proportion words, disclosure control, charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from scrutiny.analysis.distributions import agree_share, distribution, share_of
+from scrutiny.analysis.proportions import proportion_word
+from scrutiny.fieldwork import results, services
+from scrutiny.fieldwork.models import YES_PARTLY_NO_OPTIONS
+from tests.fieldwork.helpers import drawn_sample
+
+pytestmark = pytest.mark.django_db
+
+
+def test_small_counts_are_suppressed_with_their_percentages() -> None:
+    """
+    Given 40 yes, 3 partly and 7 no
+    When the distribution passes the gate
+    Then 3 is shown as *, one more count is suppressed so it cannot be worked out, and no
+    percentage, interval or word is shown for either
+    """
+    n, lines, statements = results.protected_distribution(
+        YES_PARTLY_NO_OPTIONS, {"yes": 40, "partly": 3, "no": 7}
+    )
+    shown = {line.label: line for line in lines}
+    assert n == "50"
+    assert shown["Partly"].count == "*" and shown["Partly"].percentage is None
+    assert shown["No"].count == "*" and shown["No"].word == ""
+    assert shown["Yes"].count == "40" and shown["Yes"].percentage == 80.0
+    assert shown["Yes"].word == "most"
+    assert shown["Yes"].lower == pytest.approx(66.9, abs=0.1)
+    assert shown["Not applicable"].count == "0"
+    assert any("suppressed" in statement for statement in statements)
+
+
+def test_the_threshold_is_a_setting(settings: Any) -> None:
+    settings.SCRUTINY_SDC_THRESHOLD = 10
+    _, lines, _ = results.protected_distribution(YES_PARTLY_NO_OPTIONS, {"yes": 40, "no": 7})
+    assert [line.count for line in lines][:3] == ["*", "0", "*"]
+
+
+def test_the_results_page_shows_charts_tables_and_breakdowns(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    sample = drawn_sample(inspection_a, cast.inspector_a, children=60, size=30)
+    for index, record in enumerate(sample.records.all()):
+        services.reading_save(
+            record=record,
+            answers={"child-seen": "yes" if index % 3 else "no", "overall-impact": "4"},
+            by=cast.inspector_a,
+        )
+    response = as_user(cast.link_a).get(reverse("fieldwork:results", args=[inspection_a.pk]))
+    page = response.content.decode()
+    assert 'role="img" aria-labelledby="chart-child-seen-title chart-child-seen-desc"' in page
+    assert "Yes: 67% (49 to 81%)" in page  # the chart's text alternative
+    assert "<td>majority</td>" in page
+    assert "records by stratum and answer" in page
+    csv_text = as_user(cast.qa).get(reverse("fieldwork:results-csv", args=[inspection_a.pk]))
+    assert "Was the child seen" in csv_text.content.decode()
+
+
+def test_the_results_page_runs_a_bounded_number_of_queries(
+    cast: Any, inspection_a: Any, as_user: Any, django_assert_max_num_queries: Any
+) -> None:
+    sample = drawn_sample(inspection_a, cast.inspector_a, children=90, size=60)
+    for record in sample.records.all():
+        services.reading_save(
+            record=record,
+            answers={"child-seen": "yes", "plan-quality": "3", "wellbeing-safe": "Improved"},
+            by=cast.inspector_a,
+        )
+    client = as_user(cast.inspector_a)
+    url = reverse("fieldwork:results", args=[inspection_a.pk])
+    client.get(url)
+    with django_assert_max_num_queries(25):
+        assert client.get(url).status_code == 200
+
+
+# --- properties of the pure summaries ----------------------------------------------------------
+
+counts = st.dictionaries(
+    st.sampled_from(["yes", "partly", "no", "not_applicable"]),
+    st.integers(min_value=0, max_value=500),
+)
+
+
+@settings(deadline=None)
+@given(counts)
+def test_property_shares_add_up_and_intervals_contain_them(values: dict[str, int]) -> None:
+    found = distribution(YES_PARTLY_NO_OPTIONS, values)
+    assert found.n == sum(values.values())
+    assert sum(line.share.count for line in found.options) == found.n
+    if found.n:
+        assert sum(line.share.share or 0 for line in found.options) == pytest.approx(1)
+    for line in found.options:
+        share = line.share
+        if found.n == 0:
+            assert share.share is None and share.word is None
+            continue
+        assert share.lower is not None and share.upper is not None and share.share is not None
+        assert 0 <= share.lower <= share.share <= share.upper <= 1
+        assert share.word == proportion_word(share.count / found.n)
+
+
+@settings(deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            ["strongly_agree", "agree", "neither", "disagree", "strongly_disagree", "dont_know"]
+        ),
+        st.integers(min_value=0, max_value=300),
+    )
+)
+def test_property_agree_leaves_out_dont_know(values: dict[str, int]) -> None:
+    found = agree_share(values)
+    assert found.agree == values.get("strongly_agree", 0) + values.get("agree", 0)
+    assert found.base == sum(values.values()) - values.get("dont_know", 0)
+    if found.base:
+        assert found.share.share == pytest.approx(found.agree / found.base)
+    else:
+        assert found.share.share is None
+
+
+@example(3, 0)
+@example(3, 10)
+@settings(deadline=None)
+@given(st.integers(min_value=0, max_value=200), st.integers(min_value=0, max_value=200))
+def test_property_protected_lines_never_show_a_small_count(yes: int, no: int) -> None:
+    n, lines, _ = results.protected_distribution(YES_PARTLY_NO_OPTIONS, {"yes": yes, "no": no})
+    for line in lines:
+        if line.count != "*":
+            assert not 0 < int(line.count) < 5
+        else:
+            assert line.percentage is None and line.lower is None and line.word == ""
+    suppressed = [line for line in lines if line.count == "*"]
+    if len(suppressed) == 1:  # one suppressed count alone could be worked out from n...
+        assert n == "*"  # ...unless n is suppressed too
+
+
+def test_share_of_nothing_has_no_share() -> None:
+    assert share_of(0, 0).share is None

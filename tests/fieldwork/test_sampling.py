@@ -1,0 +1,141 @@
+"""Drawing the record sample from the return."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from scrutiny.accounts.models import AccessLogEntry
+from scrutiny.fieldwork import services
+from scrutiny.fieldwork.models import Sample
+from tests.fieldwork.helpers import AS_AT, HEADER, drawn_sample, import_return
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_keeps_the_seed_and_the_allocation_and_repeats_the_draw(
+    cast: Any, inspection_a: Any
+) -> None:
+    first = drawn_sample(inspection_a, cast.inspector_a, children=60, size=12)
+    assert first.seed == 7
+    assert [line["allocated"] for line in first.allocation] == [4, 4, 4]
+    assert sum(line["population"] for line in first.allocation) == 60
+    chosen = sorted(first.records.values_list("child__child_id", flat=True))
+    again = services.sample_draw(
+        inspection=inspection_a, size=12, strata=["list"], seed=7, by=cast.inspector_a
+    )
+    assert sorted(again.records.values_list("child__child_id", flat=True)) == chosen
+
+
+def test_it_suggests_the_size_for_90_percent_confidence_and_a_15_percent_margin(
+    cast: Any, inspection_a: Any
+) -> None:
+    sample = drawn_sample(inspection_a, cast.inspector_a, children=60, size=5)
+    assert sample.suggested_size == 21  # n0 = 30.06; corrected for 60: 20.3, rounded up
+    assert services.suggested_size(population_size=570) == 29
+
+
+def test_it_counts_a_child_on_two_lists_once(cast: Any, inspection_a: Any) -> None:
+    data = (
+        f"{HEADER}\ncp_register,C1,2015-03,,female,,2025-01-01,,\n"
+        "looked_after,C1,2015-03,,female,,2025-01-01,foster,\n"
+        "looked_after,C2,2012-03,,male,,2025-01-01,home,\n"
+    ).encode()
+    services.return_import(
+        inspection=inspection_a, name="r.csv", data=data, as_at=AS_AT, by=cast.lead_a
+    )
+    sample = services.sample_draw(
+        inspection=inspection_a, size=2, strata=["list"], seed=1, by=cast.inspector_a
+    )
+    assert sample.population == 2
+    assert {line["stratum"] for line in sample.allocation} == {
+        "Child protection register",
+        "Looked after",
+    }
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"size": 31}, "A sample of 31 is larger than the population: the return lists 30"),
+        ({"size": 5, "margin": 0.0}, "more than 0 and at most 0.5 (50%), not 0."),
+        ({"size": 5, "margin": 0.6}, "more than 0 and at most 0.5 (50%), not 0.6."),
+        (
+            {"size": 5, "strata": ["list", "locality"]},
+            "There is no column 'locality' to stratify by. The columns are: 'list',",
+        ),
+        ({"size": 0}, "Sample size must be at least 1, not 0."),
+    ],
+)
+def test_it_refuses_impossible_samples_with_a_clear_message(
+    cast: Any, inspection_a: Any, arguments: dict[str, Any], message: str
+) -> None:
+    import_return(inspection_a, cast.lead_a, 30)
+    with pytest.raises(services.FieldworkError) as caught:
+        services.sample_draw(inspection=inspection_a, by=cast.inspector_a, **arguments)
+    assert message in str(caught.value)
+    assert not Sample.objects.exists()
+
+
+def test_it_will_not_draw_again_once_records_are_read(cast: Any, inspection_a: Any) -> None:
+    sample = drawn_sample(inspection_a, cast.inspector_a)
+    record = sample.records.order_by("reference")[0]
+    services.reading_save(record=record, answers={"child-seen": "yes"}, by=cast.inspector_a)
+    with pytest.raises(services.FieldworkError, match="cannot be drawn again"):
+        services.sample_draw(inspection=inspection_a, size=5, by=cast.inspector_a)
+
+
+def test_it_needs_a_return_first(cast: Any, inspection_a: Any) -> None:
+    with pytest.raises(services.FieldworkError, match="no pre-inspection return"):
+        services.sample_draw(inspection=inspection_a, size=5, by=cast.inspector_a)
+
+
+def test_the_draw_page_draws_and_the_export_is_logged(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    import_return(inspection_a, cast.lead_a, 40)
+    client = as_user(cast.inspector_a)
+    page = client.get(reverse("fieldwork:sample-draw", args=[inspection_a.pk]))
+    assert b"the suggested sample is <strong>18</strong>" in page.content
+    template = services.default_template()
+    response = client.post(
+        reverse("fieldwork:sample-draw", args=[inspection_a.pk]),
+        {
+            "confidence": "0.9",
+            "margin": "0.15",
+            "size": "",
+            "strata": ["list", "sex"],
+            "minimum": "1",
+            "seed": "99",
+            "template": template.pk,
+        },
+    )
+    assert response.status_code == 302
+    sample = Sample.objects.get(inspection=inspection_a)
+    assert (sample.size, sample.seed, sample.strata) == (18, 99, ["list", "sex"])
+    export = as_user(cast.lead_a).get(reverse("fieldwork:sample-export", args=[inspection_a.pk]))
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[0][:2] == ["reference", "child_id"] and len(rows) == 19
+    assert AccessLogEntry.objects.filter(user=cast.lead_a, what__contains="export").exists()
+
+
+def test_the_draw_page_says_why_a_margin_is_refused(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    import_return(inspection_a, cast.lead_a, 40)
+    response = as_user(cast.inspector_a).post(
+        reverse("fieldwork:sample-draw", args=[inspection_a.pk]),
+        {
+            "confidence": "0.9",
+            "margin": "0.7",
+            "size": "10",
+            "minimum": "0",
+            "template": services.default_template().pk,
+        },
+    )
+    assert response.status_code == 200
+    assert b"at most 0.5 (50%), not 0.7." in response.content

@@ -1,0 +1,249 @@
+"""Surveys: importing exports through a saved column mapping, results, free-text answers."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scrutiny.fieldwork import mapping, results, selectors, services
+from scrutiny.fieldwork.loader import DATA
+from scrutiny.fieldwork.models import ColumnMapping, SurveyInstrument, SurveyResponse
+
+pytestmark = pytest.mark.django_db
+
+WORK_TOGETHER = "Agencies work well together to support children and families."
+WORKS_WELL = "What works well in services for children and families here?"
+EXPORT = (
+    f"Completion time,Email,Which agency do you work for?,{WORK_TOGETHER},{WORKS_WELL}\n"
+    "05/03/2026 09:10:00,anonymous,NHS health,Agree,Joint visits with the school nurse.\n"
+    "05/03/2026 12:00:00,anonymous,NHS health,Strongly agree,\n"
+    "06/03/2026 08:30:00,anonymous,Police Scotland,Don't know,Quick sharing of concerns.\n"
+    "07/03/2026 17:45:00,anonymous,Council social work,Disagree,\n"
+)
+
+
+def _staff() -> SurveyInstrument:
+    return SurveyInstrument.objects.get(slug="scrutiny-staff-survey")
+
+
+def _survey(inspection: Any, by: Any) -> Any:
+    return services.survey_create(
+        inspection=inspection, instrument=_staff(), title="Staff survey", by=by
+    )
+
+
+def _upload(name: str, text: str) -> io.BytesIO:
+    upload = io.BytesIO(text.encode("utf-8"))
+    upload.name = name
+    return upload
+
+
+def test_default_instruments_exist_for_each_audience_and_are_labelled_as_ours() -> None:
+    audiences = set(SurveyInstrument.objects.values_list("audience", flat=True))
+    assert audiences == {"staff", "children", "parents"}
+    for instrument in SurveyInstrument.objects.all():
+        assert "not the inspectorate's official" in instrument.notice
+        kinds = set(instrument.questions.values_list("kind", flat=True))
+        assert kinds == {"likert", "single_choice", "free_text"}
+
+
+def test_it_imports_through_a_mapping_that_is_saved_and_reused(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    upload_url = reverse("fieldwork:survey-upload", args=[survey.pk])
+    response = client.post(upload_url, {"file": _upload("export.csv", EXPORT)})
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert b"Columns are matched to questions by their text" in page.content
+    form = page.context["form"]
+    data = {name: form[name].initial for name in form.fields}
+    data["day_first"] = "1"
+    assert data["column_0"] == mapping.SUBMITTED and data["column_1"] == mapping.IGNORE
+    assert data["column_3"] == "joint-working" and data["column_4"] == "works-well"
+    done = client.post(response["Location"], data)
+    assert done.status_code == 302
+    assert SurveyResponse.objects.filter(survey=survey).count() == 4
+    first = SurveyResponse.objects.filter(survey=survey).order_by("submitted_at").first()
+    assert first is not None and first.agency == "NHS health"
+    assert first.submitted_at.date() == date(2026, 3, 5)
+    # The next export has the same headings in another order: the saved mapping applies.
+    columns = EXPORT.splitlines()
+    reordered = "\n".join(
+        ",".join([cells[1], cells[0], *cells[2:]])
+        for cells in (line.split(",", 2) for line in columns)
+    )
+    second = client.post(upload_url, {"file": _upload("export2.csv", reordered + "\n")})
+    page = client.get(second["Location"])
+    assert b"A saved mapping for files with these headings has been applied" in page.content
+    assert page.context["form"]["column_1"].initial == mapping.SUBMITTED
+    assert ColumnMapping.objects.count() == 1
+
+
+def test_it_reports_every_bad_row_and_keeps_nothing(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    bad = EXPORT + "yesterday,anonymous,Fire service,Sort of agree,\n"
+    pending = services.survey_upload(survey=survey, name="e.csv", data=bad.encode(), by=cast.qa)
+    header, _ = services.read_export(pending.text)
+    with pytest.raises(services.SurveyImportRejected) as caught:
+        services.survey_import(
+            pending=pending,
+            column_mapping=mapping.suggest(header, services.instrument_questions(_staff())),
+            day_first=True,
+            by=cast.inspector_a,
+        )
+    problems = caught.value.problems
+    assert len(problems) == 3
+    assert problems[0].startswith("Row 6, column 'Completion time': 'yesterday' — expected a date")
+    assert (
+        "Row 6, column 'Which agency do you work for?': 'Fire service' — expected one of:"
+        in (problems[1])
+    )
+    assert "'Sort of agree' — expected one of: Strongly agree, Agree" in problems[2]
+    assert not SurveyResponse.objects.exists()
+    assert not ColumnMapping.objects.exists()
+
+
+def test_a_mapping_needs_one_submitted_column_and_one_column_per_question(
+    cast: Any, inspection_a: Any
+) -> None:
+    questions = services.instrument_questions(_staff())
+    problems = mapping.check_mapping({"a": "agency", "b": "agency"}, questions)
+    assert problems[0] == "Choose exactly one column for when each response was submitted."
+    assert "Two columns are mapped to the same question (a, b): choose one." in problems
+
+
+def test_results_give_percent_agree_without_dont_know_and_breakdowns(
+    cast: Any, inspection_a: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    parsed = []
+    answers = ["strongly_agree"] * 12 + ["agree"] * 18 + ["disagree"] * 10 + ["dont_know"] * 6
+    for n, answer in enumerate(answers):
+        parsed.append(
+            mapping.ParsedResponse(
+                row=n + 2,
+                submitted_at=datetime(2026, 3, 2 + n % 3, 10, 0),
+                answers={
+                    "joint-working": answer,
+                    "agency": ("NHS health", "Police Scotland")[n % 2],
+                },
+                agency=("NHS health", "Police Scotland")[n % 2],
+            )
+        )
+    services.store_responses(survey=survey, batch=None, parsed=parsed)
+    found = results.survey_results(survey=survey)
+    item = next(i for i in found.items if i.key == "joint-working")
+    assert item.agree is not None
+    assert item.agree.count == "30" and item.agree.percentage == 75.0  # 30 of 40
+    assert item.agree.word == "most"
+    assert found.by_agency is not None and found.by_agency.groups == [
+        "NHS health",
+        "Police Scotland",
+    ]
+    assert [count for _, count in found.by_day] == [16, 15, 15]
+
+
+def test_free_text_answers_are_plain_rows_for_the_qualitative_app(
+    cast: Any, inspection_a: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    pending = services.survey_upload(survey=survey, name="e.csv", data=EXPORT.encode(), by=cast.qa)
+    header, _ = services.read_export(pending.text)
+    services.survey_import(
+        pending=pending,
+        column_mapping=mapping.suggest(header, services.instrument_questions(_staff())),
+        day_first=True,
+        by=cast.inspector_a,
+    )
+    rows = selectors.free_text_answers(survey=survey)
+    assert set(rows[0]) == {
+        "id",
+        "question",
+        "text",
+        "respondent_type",
+        "agency",
+        "role",
+        "submitted",
+    }
+    assert [(r["text"], r["agency"], r["respondent_type"], r["submitted"]) for r in rows] == [
+        ("Joint visits with the school nurse.", "NHS health", "staff", date(2026, 3, 5)),
+        ("Quick sharing of concerns.", "Police Scotland", "staff", date(2026, 3, 6)),
+    ]
+    assert all(r["question"] == WORKS_WELL for r in rows)
+
+
+def test_the_example_export_imports_with_the_suggested_mapping(
+    cast: Any, inspection_a: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    data = (DATA / "example-staff-survey-export-synthetic.csv").read_bytes()
+    pending = services.survey_upload(survey=survey, name="x.csv", data=data, by=cast.qa)
+    header, _ = services.read_export(pending.text)
+    suggested = mapping.suggest(header, services.instrument_questions(_staff()))
+    assert suggested["Completion time"] == mapping.SUBMITTED
+    batch = services.survey_import(
+        pending=pending, column_mapping=suggested, day_first=True, by=cast.inspector_a
+    )
+    assert batch.responses == 120
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Strongly agree",
+                "agree",
+                "NEITHER agree nor disagree",
+                "Disagree",
+                "strongly disagree",
+                "Don\u2019t know",
+                "don't know",
+                "",
+            ]
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_property_likert_labels_are_read_whatever_their_case_or_apostrophe(
+    labels: list[str],
+) -> None:
+    questions = [mapping.Question(key="q", text="Q", kind="likert")]
+    rows = [(n + 2, ["2026-03-01 10:00", label]) for n, label in enumerate(labels)]
+    parsed = mapping.parse_rows(
+        ["When", "Q"], rows, mapping={"When": mapping.SUBMITTED, "Q": "q"}, questions=questions
+    )
+    assert not parsed.problems
+    assert [r.answers.get("q", "") for r in parsed.responses] == [
+        mapping.likert_value(label) or "" for label in labels
+    ]
+
+
+@settings(deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=8, unique=True))
+def test_property_the_signature_ignores_order_and_spacing(headers: list[str]) -> None:
+    shuffled = [f"  {h} " for h in reversed(headers)]
+    assert mapping.signature(headers) == mapping.signature(shuffled)
+
+
+@settings(deadline=None)
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)),
+    st.booleans(),
+)
+def test_property_timestamps_are_read_in_each_common_format(
+    moment: datetime, day_first: bool
+) -> None:
+    moment = moment.replace(microsecond=0)
+    written = moment.strftime("%d/%m/%Y %H:%M:%S" if day_first else "%m/%d/%Y %H:%M:%S")
+    assert mapping.parse_timestamp(written, day_first=day_first) == moment
+    assert mapping.parse_timestamp(moment.isoformat(), day_first=day_first) == moment
