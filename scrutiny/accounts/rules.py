@@ -278,4 +278,19 @@ rules.add_perm("improvement.quality_assure_progress_review", is_quality_assuranc
 
 # --- Indicators: catalogue, data, dashboards -------------------------------------------------
 
+# Dashboards follow the workspace: the partnership's members, its link inspectors, inspectors
+# on its inspections, QA and administrators. Published statistics are public (through the gate).
+rules.add_perm("indicators.view_dashboard", can_view_partnership)
+# The partnership's editors keep its local measures, targets and comparator groups.
+rules.add_perm("indicators.change_partnership_data", is_administrator | partnership_editor)
+# Linking a chart to areas for improvement and actions: the partnership's editors and its link
+# inspectors.
+rules.add_perm(
+    "indicators.link_indicator", is_administrator | partnership_editor | linked_to_partnership
+)
+# National figures and child-level uploads (child-level data: administrators only).
+rules.add_perm("indicators.import_data", is_administrator)
+rules.add_perm("indicators.upload_child_level", is_administrator)
+rules.add_perm("indicators.change_catalogue", is_administrator)
+
 # --- Qualitative evidence: sources, codebooks, coding ---------------------------------------

@@ -94,6 +94,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("South Ayrshire's published inspection", "scrutiny.demo.inspections:build_south_ayrshire"),
     ("East Ayrshire's inspection in progress", "scrutiny.demo.inspections:build_east_ayrshire"),
     ("fieldwork: returns, samples, record reading and surveys", "scrutiny.demo.fieldwork:build"),
+    ("indicators with synthetic figures", "scrutiny.demo.indicators:build"),
 ]
 
 

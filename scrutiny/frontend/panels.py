@@ -19,6 +19,7 @@ PanelResult = tuple[str, dict[str, Any]] | None
 PARTNERSHIP_PANELS: list[str] = [
     "scrutiny.inspections.panels:partnership_panel",
     "scrutiny.fieldwork.panels:partnership_panel",
+    "scrutiny.indicators.panels:partnership_panel",
 ]
 
 

@@ -1,0 +1,771 @@
+"""Reads for indicator pages: current values (the latest vintage of each period), SPC results,
+comparisons with Scotland and a comparator group, signals, and the published (gated) values.
+
+Everything a dashboard needs comes from a fixed handful of queries, however many indicators."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, Q, QuerySet
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from scrutiny.analysis.spc import (
+    Improvement,
+    SpcInputError,
+    SpcOptions,
+    SpcResult,
+    Variation,
+    p_chart,
+    run_chart,
+    u_chart,
+    xmr_chart,
+)
+from scrutiny.charts.lines_svg import Line, comparison_chart_svg
+from scrutiny.charts.spc_svg import POINT_WORDS, VARIATION_ICONS, spc_chart_svg
+from scrutiny.indicators import disclosure
+from scrutiny.indicators.models import (
+    ChartType,
+    Indicator,
+    IndicatorLink,
+    IndicatorSeries,
+    Observation,
+    Publication,
+    Unit,
+)
+from scrutiny.places.models import SCOTLAND_CODE, Area, ComparatorGroup, Partnership
+
+NO_FIGURES = "No figures yet."
+FELL_BACK = (
+    "Drawn as an XmR chart: a {chart} needs a numerator and a denominator for every period, "
+    "and these figures have only the value."
+)
+OMITTED = "{count} suppressed {periods} not charted."
+
+
+@dataclass(frozen=True)
+class Revision:
+    vintage: date
+    title: str
+    value: float | None
+    suppressed: bool
+
+
+@dataclass
+class Point:
+    """The current value of one period, and the earlier vintages it revised."""
+
+    period: str
+    period_start: date
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    suppressed: bool
+    vintage: date
+    publication: str
+    earlier: list[Revision] = field(default_factory=list)
+    rule: str = ""  # why a published value is suppressed
+
+    @property
+    def revisions(self) -> list[Revision]:
+        """Earlier vintages that gave another value (the others only repeated it)."""
+        return [r for r in self.earlier if (r.value, r.suppressed) != (self.value, self.suppressed)]
+
+
+def _format(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == Unit.COUNT:
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    if unit in (Unit.PERCENT, Unit.RATE_PER_1000):
+        return f"{value:,.1f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    period: str
+    value: str
+    point_type: str
+    centre: str
+    limits: str
+    scotland: str
+    comparator: str
+    note: str
+
+
+@dataclass
+class ChartView:
+    """One indicator as one partnership's chart: values, SPC result, comparisons."""
+
+    indicator: Indicator
+    partnership: Partnership
+    series: IndicatorSeries | None
+    points: list[Point]
+    scotland: dict[str, float | None]
+    comparator: dict[str, float | None]
+    comparator_name: str
+    result: SpcResult | None = None
+    problem: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.indicator.title}, {self.partnership.area.name}"
+
+    @property
+    def y_label(self) -> str:
+        return Unit(self.indicator.unit).label
+
+    @cached_property
+    def svg(self) -> str:
+        if self.result is None:
+            return ""
+        return spc_chart_svg(
+            self.result,
+            title=self.title,
+            y_label=self.y_label,
+            id_prefix=f"spc-{self.indicator.key}",
+        )
+
+    @property
+    def variation_words(self) -> str:
+        if self.result is None:
+            return ""
+        return VARIATION_ICONS[self.result.variation][2]
+
+    @property
+    def assurance_words(self) -> str:
+        if self.result is None or self.result.assurance is None:
+            return ""
+        from scrutiny.charts.spc_svg import ASSURANCE_ICONS
+
+        return ASSURANCE_ICONS[self.result.assurance][2]
+
+    @property
+    def signal_kind(self) -> str:
+        """improvement, concern, neutral or "" (common cause / no chart)."""
+        if self.result is None or self.result.variation == Variation.COMMON_CAUSE:
+            return ""
+        return str(self.result.variation.value).rsplit("_", 1)[0]
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
+
+    def formatted(self, value: float | None) -> str:
+        return _format(value, self.indicator.unit)
+
+    @property
+    def latest_text(self) -> str:
+        point = self.latest
+        if point is None:
+            return "—"
+        if point.suppressed:
+            return "*"
+        return self.formatted(point.value)
+
+    @property
+    def latest_scotland(self) -> str:
+        point = self.latest
+        return "—" if point is None else self.formatted(self.scotland.get(point.period))
+
+    @property
+    def latest_comparator(self) -> str:
+        point = self.latest
+        return "—" if point is None else self.formatted(self.comparator.get(point.period))
+
+    @property
+    def table(self) -> list[TableRow]:
+        by_period = {p.period: p for p in self.result.points} if self.result else {}
+        rows = []
+        for point in self.points:
+            spc = by_period.get(point.period)
+            if point.suppressed:
+                note = disclosure.rule_words(point.rule) or "suppressed by the publisher"
+            elif point.revisions:
+                note = "revised: " + "; ".join(
+                    f"{self.formatted(r.value) if not r.suppressed else '*'} in "
+                    f"{r.title} ({r.vintage:%d %b %Y})"
+                    for r in point.revisions
+                )
+            else:
+                note = ""
+            limits = ""
+            if spc is not None and spc.lower is not None and spc.upper is not None:
+                limits = f"{self.formatted(spc.lower)} to {self.formatted(spc.upper)}"
+            rows.append(
+                TableRow(
+                    period=point.period,
+                    value="*" if point.suppressed else self.formatted(point.value),
+                    point_type=POINT_WORDS[spc.point_type] if spc else "not charted",
+                    centre=self.formatted(spc.centre) if spc else "",
+                    limits=limits,
+                    scotland=self.formatted(self.scotland.get(point.period)),
+                    comparator=self.formatted(self.comparator.get(point.period)),
+                    note=note,
+                )
+            )
+        return rows
+
+    @cached_property
+    def table_html(self) -> str:
+        """The figures table (built here rather than in a template loop: a dashboard has forty
+        of them, and this keeps it well inside its time budget)."""
+        area = self.partnership.area.name
+        average = "Median" if self.result and self.result.chart == "run" else "Average"
+        headings = [
+            (self.indicator.period_unit.capitalize(), ""),
+            (area, "scrutiny-numeric"),
+            ("Point", ""),
+            (average, "scrutiny-numeric"),
+            ("Process limits", ""),
+            ("Scotland", "scrutiny-numeric"),
+        ]
+        if self.comparator_name:
+            headings.append((f"{self.comparator_name} (median)", "scrutiny-numeric"))
+        headings.append(("Note", ""))
+        head = format_html_join(
+            "", '<th scope="col" class="{}">{}</th>', ((c, h) for h, c in headings)
+        )
+        rows = []
+        for row in self.table:
+            cells = [
+                (row.value, "scrutiny-numeric"),
+                (row.point_type, ""),
+                (row.centre, "scrutiny-numeric"),
+                (row.limits, ""),
+                (row.scotland, "scrutiny-numeric"),
+            ]
+            if self.comparator_name:
+                cells.append((row.comparator, "scrutiny-numeric"))
+            cells.append((row.note, ""))
+            rows.append(
+                format_html(
+                    '<tr><th scope="row">{}</th>{}</tr>',
+                    row.period,
+                    format_html_join("", '<td class="{}">{}</td>', ((c, v) for v, c in cells)),
+                )
+            )
+        return format_html(
+            '<div class="scrutiny-table-wrap" tabindex="0" role="region" '
+            'aria-label="Figures: {}"><table class="ds_table"><caption>Figures for {}, {}'
+            "</caption><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>",
+            self.indicator.title,
+            self.indicator.title,
+            area,
+            head,
+            mark_safe("".join(rows)),  # each row was built by format_html
+        )
+
+    @property
+    def comparable(self) -> bool:
+        return self.indicator.unit != Unit.COUNT
+
+    def comparison_svg(self) -> str:
+        periods = [p.period for p in self.points]
+        if not self.comparable or not periods:
+            return ""
+        lines = [
+            Line(self.partnership.area.name, [p.value for p in self.points]),
+            Line("Scotland", [self.scotland.get(period) for period in periods]),
+        ]
+        if self.comparator_name:
+            lines.append(
+                Line(
+                    f"{self.comparator_name} (median)",
+                    [self.comparator.get(period) for period in periods],
+                )
+            )
+        description = (
+            f"{self.indicator.title}: {self.partnership.area.name} compared with Scotland"
+            + (f" and the median of {self.comparator_name}" if self.comparator_name else "")
+            + ". The table below gives the same figures."
+        )
+        return comparison_chart_svg(
+            periods=periods,
+            lines=lines,
+            title=f"{self.indicator.title}: comparison",
+            y_label=self.y_label,
+            description=description,
+        )
+
+
+def _spc(
+    indicator: Indicator, points: Sequence[Point], target: float | None
+) -> tuple[SpcResult | None, str, list[str]]:
+    usable = [p for p in points if not p.suppressed and p.value is not None]
+    notes: list[str] = []
+    if len(usable) < len(points):
+        count = len(points) - len(usable)
+        notes.append(OMITTED.format(count=count, periods="period" if count == 1 else "periods"))
+    if not points:
+        return None, NO_FIGURES, notes
+    periods = [p.period for p in usable]
+    options = SpcOptions(
+        improvement=Improvement(indicator.improvement),
+        target=target,
+        unit=indicator.period_unit,
+    )
+    kind = ChartType(indicator.chart)
+    try:
+        if kind in (ChartType.P, ChartType.U):
+            if usable and all(p.numerator is not None and p.denominator for p in usable):
+                chart = p_chart if kind == ChartType.P else u_chart
+                result = chart(
+                    periods=periods,
+                    numerators=[p.numerator or 0.0 for p in usable],
+                    denominators=[p.denominator or 0.0 for p in usable],
+                    options=options,
+                    multiplier=indicator.multiplier,
+                )
+                return result, "", notes
+            notes.append(FELL_BACK.format(chart=ChartType(kind).label))
+        values = [p.value or 0.0 for p in usable]
+        if kind == ChartType.RUN:
+            return run_chart(periods=periods, values=values, options=options), "", notes
+        return xmr_chart(periods=periods, values=values, options=options), "", notes
+    except SpcInputError as exc:
+        return None, f"No chart: {exc}", notes
+
+
+def _current(
+    rows: Iterable[tuple[Any, ...]],
+) -> dict[tuple[int, int], list[Point]]:
+    """Rows ordered by indicator, area, period start, period, vintage, publication: the last
+    of each period is current; the earlier ones are its history."""
+    found: dict[tuple[int, int], list[Point]] = defaultdict(list)
+    for (
+        indicator_id,
+        area_id,
+        period,
+        period_start,
+        value,
+        numerator,
+        denominator,
+        suppressed,
+        vintage,
+        title,
+    ) in rows:
+        points = found[(indicator_id, area_id)]
+        point = Point(
+            period=period,
+            period_start=period_start,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            suppressed=suppressed,
+            vintage=vintage,
+            publication=title,
+        )
+        if points and points[-1].period == period:
+            previous = points.pop()
+            point.earlier = [
+                *previous.earlier,
+                Revision(
+                    previous.vintage, previous.publication, previous.value, previous.suppressed
+                ),
+            ]
+        points.append(point)
+    return found
+
+
+def _observations(
+    indicator_ids: Iterable[int], area_ids: Iterable[int]
+) -> dict[tuple[int, int], list[Point]]:
+    rows = (
+        Observation.objects.filter(indicator_id__in=list(indicator_ids), area_id__in=list(area_ids))
+        .order_by(
+            "indicator_id",
+            "area_id",
+            "period_start",
+            "period",
+            "publication__vintage",
+            "publication_id",
+        )
+        .values_list(
+            "indicator_id",
+            "area_id",
+            "period",
+            "period_start",
+            "value",
+            "numerator",
+            "denominator",
+            "suppressed",
+            "publication__vintage",
+            "publication__title",
+        )
+    )
+    return _current(rows)
+
+
+def _by_period(points: Iterable[Point]) -> dict[str, float | None]:
+    return {p.period: None if p.suppressed else p.value for p in points}
+
+
+def _median(
+    points_by_area: Sequence[list[Point]],
+) -> dict[str, float | None]:
+    values: dict[str, list[float]] = defaultdict(list)
+    for points in points_by_area:
+        for point in points:
+            if not point.suppressed and point.value is not None:
+                values[point.period].append(point.value)
+    return {period: statistics.median(found) for period, found in values.items()}
+
+
+def comparator_groups(*, partnership: Partnership) -> QuerySet[ComparatorGroup]:
+    return ComparatorGroup.objects.filter(partnership=partnership).prefetch_related("areas")
+
+
+def comparator_choose(*, partnership: Partnership, group_id: str | None) -> ComparatorGroup | None:
+    groups = list(comparator_groups(partnership=partnership))
+    if group_id:
+        for group in groups:
+            if str(group.pk) == group_id:
+                return group
+    return groups[0] if groups else None
+
+
+def dashboard_indicators(*, partnership: Partnership) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(is_active=True)
+        .filter(Q(partnership__isnull=True) | Q(partnership=partnership))
+        .order_by(F("partnership_id").asc(nulls_first=True), "order", "title")
+    )
+
+
+@dataclass
+class Dashboard:
+    partnership: Partnership
+    charts: list[ChartView]
+    comparator: ComparatorGroup | None
+    groups: list[ComparatorGroup]
+
+    @property
+    def themes(self) -> list[tuple[str, list[ChartView]]]:
+        grouped: dict[str, list[ChartView]] = {}
+        for chart in self.charts:
+            grouped.setdefault(chart.indicator.theme or "Other", []).append(chart)
+        return list(grouped.items())
+
+    @property
+    def with_figures(self) -> list[ChartView]:
+        return [chart for chart in self.charts if chart.points]
+
+    @property
+    def without_figures(self) -> list[ChartView]:
+        return [chart for chart in self.charts if not chart.points]
+
+
+def _charts(
+    *,
+    partnership: Partnership,
+    indicators: Sequence[Indicator],
+    comparator: ComparatorGroup | None,
+    with_spc: bool = True,
+) -> list[ChartView]:
+    scotland = Area.objects.get(code=SCOTLAND_CODE)
+    comparator_areas = [a.pk for a in comparator.areas.all()] if comparator else []
+    area_ids = {partnership.area_id, scotland.pk, *comparator_areas}
+    observations = _observations([i.pk for i in indicators], area_ids)
+    series = {
+        s.indicator_id: s
+        for s in IndicatorSeries.objects.filter(
+            partnership=partnership, indicator_id__in=[i.pk for i in indicators]
+        )
+    }
+    charts = []
+    for indicator in indicators:
+        points = observations.get((indicator.pk, partnership.area_id), [])
+        own = series.get(indicator.pk)
+        if own is not None:
+            own.partnership = partnership
+            own.indicator = indicator
+        view = ChartView(
+            indicator=indicator,
+            partnership=partnership,
+            series=own,
+            points=points,
+            scotland=_by_period(observations.get((indicator.pk, scotland.pk), [])),
+            comparator=_median(
+                [observations.get((indicator.pk, area), []) for area in comparator_areas]
+            ),
+            comparator_name=comparator.name if comparator else "",
+        )
+        if with_spc:
+            view.result, view.problem, view.notes = _spc(
+                indicator, points, own.target if own else None
+            )
+        charts.append(view)
+    return charts
+
+
+def dashboard(*, partnership: Partnership, group_id: str | None = None) -> Dashboard:
+    """Every active national indicator and the partnership's own local measures."""
+    groups = list(comparator_groups(partnership=partnership))
+    comparator = next((g for g in groups if str(g.pk) == group_id), groups[0] if groups else None)
+    charts = _charts(
+        partnership=partnership,
+        indicators=dashboard_indicators(partnership=partnership),
+        comparator=comparator,
+    )
+    return Dashboard(partnership=partnership, charts=charts, comparator=comparator, groups=groups)
+
+
+@dataclass
+class ChartPage:
+    chart: ChartView
+    comparator: ComparatorGroup | None
+    groups: list[ComparatorGroup]
+    comparator_rows: list[tuple[str, list[str]]]
+    area_links: list[IndicatorLink]
+    object_links: list[IndicatorLink]
+    measured_by: list[Any]
+
+
+def _other_links(series: IndicatorSeries) -> list[Any]:
+    """Actions (in improvement) that name this chart as a measure of their success."""
+    try:
+        measure = apps.get_model("improvement", "ActionMeasure")
+    except LookupError:
+        return []
+    content_type = ContentType.objects.get_for_model(IndicatorSeries)
+    return list(
+        measure.objects.filter(content_type=content_type, object_id=series.pk).select_related(
+            "action"
+        )
+    )
+
+
+def chart_page(
+    *, partnership: Partnership, indicator: Indicator, group_id: str | None = None
+) -> ChartPage:
+    groups = list(comparator_groups(partnership=partnership))
+    comparator = next((g for g in groups if str(g.pk) == group_id), groups[0] if groups else None)
+    (chart,) = _charts(partnership=partnership, indicators=[indicator], comparator=comparator)
+    rows: list[tuple[str, list[str]]] = []
+    if comparator is not None:
+        areas = [partnership.area, *sorted(comparator.areas.all(), key=lambda a: a.name)]
+        observations = _observations([indicator.pk], [a.pk for a in areas])
+        for area in areas:
+            values = _by_period(observations.get((indicator.pk, area.pk), []))
+            rows.append((area.name, [chart.formatted(values.get(p.period)) for p in chart.points]))
+    links: list[IndicatorLink] = []
+    measured: list[Any] = []
+    if chart.series is not None:
+        links = list(
+            chart.series.links.select_related("area_for_improvement__inspection", "content_type")
+        )
+        measured = _other_links(chart.series)
+    return ChartPage(
+        chart=chart,
+        comparator=comparator,
+        groups=groups,
+        comparator_rows=rows,
+        area_links=[link for link in links if link.area_for_improvement_id],
+        object_links=[link for link in links if link.content_type_id],
+        measured_by=measured,
+    )
+
+
+# --- signals ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorSignal:
+    """The latest point of a partnership's chart shows special cause variation."""
+
+    label: str
+    detail: str
+    url: str
+    kind: str  # improvement, concern or neutral
+    period: str
+    on: date | None = None
+
+
+def latest_signals(*, partnership: Partnership) -> list[IndicatorSignal]:
+    """Charts of the partnership whose latest point is special cause variation, concerns first.
+
+    Other apps (the link inspector's monitoring page) call this."""
+    charts = _charts(
+        partnership=partnership,
+        indicators=dashboard_indicators(partnership=partnership),
+        comparator=None,
+    )
+    found = []
+    for chart in charts:
+        if not chart.signal_kind or chart.result is None:
+            continue
+        last = chart.result.points[-1]
+        found.append(
+            IndicatorSignal(
+                label=f"{chart.indicator.title}: {POINT_WORDS[last.point_type]}",
+                detail=chart.result.summary.split(". ")[0].rstrip(".") + ".",
+                url=chart.series.get_absolute_url() if chart.series else "",
+                kind=chart.signal_kind,
+                period=last.period,
+                on=chart.points[-1].vintage if chart.points else None,
+            )
+        )
+    order = {"concern": 0, "improvement": 1, "neutral": 2}
+    return sorted(found, key=lambda s: (order.get(s.kind, 3), s.label))
+
+
+# --- published values ------------------------------------------------------------------------
+
+
+def _gate(
+    charts: Sequence[ChartView], indicators: Sequence[Indicator], area_ids: dict[str, int]
+) -> set[str]:
+    """Replace each chart's points (and Scotland's values) by their published values."""
+    cells: dict[disclosure.Key, disclosure.Cell] = {}
+    for chart in charts:
+        for point in chart.points:
+            cells[(chart.indicator.pk, area_ids["own"], point.period)] = disclosure.Cell(
+                point.value, point.numerator, point.denominator, point.suppressed
+            )
+    gated, rules = disclosure.protect_cells(indicators=indicators, cells=cells)
+    for chart in charts:
+        for point in chart.points:
+            result = gated[(chart.indicator.pk, area_ids["own"], point.period)]
+            if result.value is None:
+                point.value, point.suppressed, point.rule = None, True, result.rule
+            point.numerator = point.denominator = None
+            point.earlier = []
+    return rules
+
+
+@dataclass
+class PublicIndicators:
+    partnership: Partnership
+    charts: list[ChartView]
+    statements: list[str]
+
+
+def public_indicators(*, partnership: Partnership) -> PublicIndicators:
+    """The national indicators for the partnership's council, through the disclosure gate:
+    charts are drawn from the published values only."""
+    indicators = [i for i in dashboard_indicators(partnership=partnership) if not i.is_local]
+    charts = [
+        c
+        for c in _charts(
+            partnership=partnership, indicators=indicators, comparator=None, with_spc=False
+        )
+        if c.points
+    ]
+    rules = _gate(charts, indicators, {"own": partnership.area_id})
+    # Scotland's values are published statistics of a whole country: counts are large, but they
+    # pass the same gate.
+    scotland_cells: dict[disclosure.Key, disclosure.Cell] = {}
+    for chart in charts:
+        for period, value in chart.scotland.items():
+            scotland_cells[(chart.indicator.pk, 0, period)] = disclosure.Cell(
+                value, None, None, value is None
+            )
+    scotland, scotland_rules = disclosure.protect_cells(indicators=indicators, cells=scotland_cells)
+    for chart in charts:
+        chart.scotland = {
+            period: scotland[(chart.indicator.pk, 0, period)].value for period in chart.scotland
+        }
+        chart.result, chart.problem, chart.notes = _spc(chart.indicator, chart.points, None)
+    return PublicIndicators(
+        partnership=partnership,
+        charts=charts,
+        statements=disclosure.statements(rules | scotland_rules),
+    )
+
+
+def _plain(value: float | None) -> str:
+    """A value for a CSV file: ``*`` when suppressed, whole numbers without a decimal point."""
+    if value is None:
+        return disclosure.SUPPRESSED_TEXT
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    area_code: str
+    area: str
+    indicator: str
+    title: str
+    unit: str
+    period: str
+    value: str
+    note: str
+
+
+def export_rows(
+    *, partnership: Partnership, indicators: Sequence[Indicator], group: ComparatorGroup | None
+) -> tuple[list[ExportRow], list[str]]:
+    """Current values of the indicators for the partnership's area, Scotland and the
+    comparator group's councils, each through the disclosure gate; and the rule statements."""
+    scotland = Area.objects.get(code=SCOTLAND_CODE)
+    areas = [partnership.area, scotland]
+    if group is not None:
+        areas.extend(a for a in group.areas.all() if a.pk != partnership.area_id)
+    observations = _observations([i.pk for i in indicators], [a.pk for a in areas])
+    cells: dict[disclosure.Key, disclosure.Cell] = {}
+    for (indicator_id, area_id), points in observations.items():
+        for point in points:
+            cells[(indicator_id, area_id, point.period)] = disclosure.Cell(
+                point.value, point.numerator, point.denominator, point.suppressed
+            )
+    gated, rules = disclosure.protect_cells(indicators=indicators, cells=cells)
+    rows = []
+    for indicator in indicators:
+        for area in areas:
+            for point in observations.get((indicator.pk, area.pk), []):
+                result = gated[(indicator.pk, area.pk, point.period)]
+                rows.append(
+                    ExportRow(
+                        area_code=area.code,
+                        area=area.name,
+                        indicator=indicator.key,
+                        title=indicator.title,
+                        unit=Unit(indicator.unit).label,
+                        period=point.period,
+                        value=_plain(result.value),
+                        note=disclosure.rule_words(result.rule),
+                    )
+                )
+    return rows, disclosure.statements(rules)
+
+
+def publications(*, partnership: Partnership | None = None) -> QuerySet[Publication]:
+    found = Publication.objects.select_related("created_by", "partnership")
+    if partnership is None:
+        return found.filter(partnership__isnull=True)
+    return found.filter(partnership=partnership)
+
+
+def partnership_areas_for_improvement(*, partnership: Partnership) -> QuerySet[Any]:
+    from scrutiny.inspections.models import AreaForImprovement, Status
+
+    return AreaForImprovement.objects.filter(
+        inspection__partnership=partnership, inspection__status=Status.PUBLISHED
+    ).select_related("inspection")
+
+
+def partnership_actions(*, partnership: Partnership) -> list[Any]:
+    """The partnership's actions in its action plans, when the improvement app is installed."""
+    try:
+        action = apps.get_model("improvement", "Action")
+    except LookupError:
+        return []
+    return list(action.objects.filter(plan__partnership=partnership).order_by("plan", "number"))
+
+
+def local_values(*, indicator: Indicator, partnership: Partnership) -> list[Point]:
+    """The current value of each period of a local measure, with the values it revised."""
+    points = _observations([indicator.pk], [partnership.area_id])
+    return points.get((indicator.pk, partnership.area_id), [])

@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from scrutiny.indicators import selectors, services
+from scrutiny.indicators.models import Indicator, IndicatorLink
+from scrutiny.inspections.models import Status
+from scrutiny.places.models import Area, ComparatorGroup, Partnership
+from tests import factories
+from tests.conftest import Cast
+from tests.indicators.helpers import cube
+
+pytestmark = pytest.mark.django_db
+
+
+def _ratios() -> None:
+    rows = []
+    for year in ("2022", "2023"):
+        for code, value in (
+            ("S12000028", "15.0"),
+            ("S12000008", "10.0"),
+            ("S12000021", "20.0"),
+            ("S12000018", "30.0"),
+            ("S92000003", "12.1"),
+        ):
+            rows.append((code, year, "Ratio", value, "All"))
+    services.cube_import(
+        content=cube(rows), file_name="c.csv", title="CSWS", vintage=date(2025, 3, 1), by=None
+    )
+
+
+def test_a_lead_saves_a_comparator_group_and_charts_compare_with_its_median(
+    cast: Cast, as_user: Any
+) -> None:
+    _ratios()
+    councils = Area.objects.filter(code__in=["S12000008", "S12000021", "S12000018"])
+    response = as_user(cast.lead_a).post(
+        "/indicators/p/south-ayrshire/comparators/add/",
+        {"name": "Similar councils", "areas": [a.pk for a in councils]},
+    )
+    assert response.status_code == 302
+    group = ComparatorGroup.objects.get(name="Similar councils")
+    assert group.partnership.slug == "south-ayrshire"
+    page = selectors.chart_page(
+        partnership=group.partnership, indicator=Indicator.objects.get(key="sgs_lac_ratio_all")
+    )
+    assert page.chart.comparator["2023"] == 20.0
+    assert page.chart.scotland["2023"] == 12.1
+    assert [name for name, _ in page.comparator_rows] == [
+        "South Ayrshire",
+        "East Ayrshire",
+        "Inverclyde",
+        "North Ayrshire",
+    ]
+    chart = as_user(cast.lead_a).get("/indicators/p/south-ayrshire/sgs_lac_ratio_all/")
+    assert "Similar councils (median)" in chart.text
+
+
+def test_a_comparator_group_needs_councils_and_a_new_name(cast: Cast) -> None:
+    partnership = Partnership.objects.get(slug="south-ayrshire")
+    with pytest.raises(services.IndicatorError, match="at least one council"):
+        services.comparator_group_save(partnership=partnership, name="Empty", areas=[])
+    services.comparator_group_save(
+        partnership=partnership, name="A", areas=Area.objects.filter(code="S12000008")
+    )
+    with pytest.raises(services.IndicatorError, match="already has a comparator group"):
+        services.comparator_group_save(
+            partnership=partnership, name="a", areas=Area.objects.filter(code="S12000021")
+        )
+
+
+def test_a_viewer_sees_comparator_groups_but_cannot_change_them(cast: Cast, as_user: Any) -> None:
+    client = as_user(cast.viewer_a)
+    assert client.get("/indicators/p/south-ayrshire/comparators/").status_code == 200
+    response = client.post(
+        "/indicators/p/south-ayrshire/comparators/add/", {"name": "X", "areas": []}
+    )
+    assert response.status_code == 403
+
+
+def test_a_link_inspector_links_a_chart_to_an_area_for_improvement(
+    cast: Cast, as_user: Any
+) -> None:
+    _ratios()
+    inspection = factories.inspection("south-ayrshire", status=Status.PUBLISHED)
+    from scrutiny.inspections.models import AreaForImprovement
+
+    area = AreaForImprovement.objects.create(
+        inspection=inspection, number=1, title="Fewer children away from home", text="X"
+    )
+    url = "/indicators/p/south-ayrshire/sgs_lac_ratio_all/"
+    response = as_user(cast.link_a).post(f"{url}links/area/", {"area": area.pk})
+    assert response.status_code == 302
+    link = IndicatorLink.objects.get()
+    assert link.area_for_improvement == area
+    assert "Fewer children away from home" in as_user(cast.viewer_a).get(url).text
+    assert list(IndicatorLink.objects.filter(area_for_improvement=area)) == [link]
+
+
+def test_it_refuses_an_area_for_improvement_of_an_unpublished_inspection(cast: Cast) -> None:
+    from scrutiny.inspections.models import AreaForImprovement
+
+    draft = AreaForImprovement.objects.create(
+        inspection=factories.inspection("south-ayrshire"), number=1, title="Draft", text="X"
+    )
+    series = services.series_ensure(
+        partnership=Partnership.objects.get(slug="south-ayrshire"),
+        indicator=Indicator.objects.get(key="lac_total"),
+    )
+    with pytest.raises(services.IndicatorError, match="not published yet"):
+        services.indicator_link_area_add(series=series, area=draft, by=cast.admin)
+    assert draft not in selectors.partnership_areas_for_improvement(partnership=series.partnership)
+
+
+def test_it_refuses_an_area_for_improvement_of_another_partnership(cast: Cast) -> None:
+    from scrutiny.inspections.models import AreaForImprovement
+
+    other = AreaForImprovement.objects.create(
+        inspection=factories.inspection("east-ayrshire"), number=1, title="T", text="X"
+    )
+    series = services.series_ensure(
+        partnership=Partnership.objects.get(slug="south-ayrshire"),
+        indicator=Indicator.objects.get(key="lac_total"),
+    )
+    with pytest.raises(services.IndicatorError, match="another partnership"):
+        services.indicator_link_area_add(series=series, area=other, by=cast.admin)
+
+
+def test_an_indicator_links_to_an_action_through_a_generic_relation(cast: Cast) -> None:
+    from scrutiny.improvement.models import Action, ActionPlan
+
+    partnership = Partnership.objects.get(slug="south-ayrshire")
+    published = factories.inspection("south-ayrshire", status=Status.PUBLISHED)
+    plan = ActionPlan.objects.create(
+        partnership=partnership, inspection=published, created_by=cast.lead_a
+    )
+    action = Action.objects.create(
+        plan=plan,
+        number=1,
+        title="Family group decision making",
+        owner_user=cast.lead_a,
+        lead_agency="Council",
+        start_date=date(2016, 10, 1),
+        due_date=date(2030, 3, 31),
+    )
+    series = services.series_ensure(
+        partnership=partnership, indicator=Indicator.objects.get(key="lac_away_11_15")
+    )
+    link = services.indicator_link_object_add(series=series, obj=action, by=cast.lead_a)
+    assert link.target == action
+    assert link.label == str(action)
+    other = services.series_ensure(
+        partnership=Partnership.objects.get(slug="east-ayrshire"),
+        indicator=Indicator.objects.get(key="lac_away_11_15"),
+    )
+    with pytest.raises(services.IndicatorError, match="another partnership"):
+        services.indicator_link_object_add(series=other, obj=action, by=cast.lead_b)

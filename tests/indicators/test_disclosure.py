@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+import pytest
+
+from scrutiny.indicators import services
+from scrutiny.indicators.disclosure import Cell, protect_cells
+from scrutiny.indicators.models import Indicator
+from tests.conftest import Cast
+from tests.indicators.helpers import cube
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(response: Any) -> tuple[list[dict[str, str]], str]:
+    text = response.content.decode()
+    data, _, notes = text.partition("\n\n")
+    return list(csv.DictReader(io.StringIO(data))), notes
+
+
+def _import(rows: list[tuple[str, str, str, str, str]]) -> None:
+    services.cube_import(
+        content=cube(rows), file_name="c.csv", title="CSWS", vintage=date(2025, 3, 1), by=None
+    )
+
+
+def test_the_csv_suppresses_small_counts_and_the_rates_built_on_them(
+    cast: Cast, as_user: Any
+) -> None:
+    _import(
+        [
+            ("S12000028", "2022", "Count", "3", "Residential Care"),
+            ("S12000028", "2022", "Ratio", "0.2", "Residential Care"),
+            ("S12000028", "2023", "Count", "12", "Residential Care"),
+            ("S12000028", "2023", "Ratio", "0.6", "Residential Care"),
+            ("S12000028", "2023", "Count", "0", "At Home"),
+        ]
+    )
+    response = as_user(cast.lead_a).get("/indicators/p/south-ayrshire/indicators.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows, notes = _rows(response)
+    found = {(r["indicator"], r["period"]): (r["value"], r["note"]) for r in rows}
+    assert found[("sgs_lac_count_residential", "2022")] == ("*", "suppressed: small count")
+    assert found[("sgs_lac_ratio_residential", "2022")] == (
+        "*",
+        "suppressed: built on a small count",
+    )
+    assert found[("sgs_lac_count_residential", "2023")] == ("12", "")
+    assert found[("sgs_lac_ratio_residential", "2023")] == ("0.6", "")
+    assert found[("sgs_lac_count_at_home", "2023")] == ("0", "")
+    assert "Counts from 1 to 4 are suppressed (shown as *)." in notes
+    assert "Rates and percentages based on a suppressed count are suppressed." in notes
+
+
+def test_a_breakdown_protects_a_small_part_with_a_second_one() -> None:
+    indicators = list(Indicator.objects.filter(key__in=["lac_home", "lac_kinship", "lac_foster"]))
+    ids = {i.key: i.pk for i in indicators}
+    cells = {
+        (ids["lac_home"], 1, "2023"): Cell(3, 3, None, False),
+        (ids["lac_kinship"], 1, "2023"): Cell(40, 40, None, False),
+        (ids["lac_foster"], 1, "2023"): Cell(30, 30, None, False),
+    }
+    gated, rules = protect_cells(indicators=indicators, cells=cells)
+    assert gated[(ids["lac_home"], 1, "2023")].rule == "primary"
+    assert gated[(ids["lac_foster"], 1, "2023")].rule == "secondary"
+    assert gated[(ids["lac_kinship"], 1, "2023")].value == 40
+    assert rules == {"primary", "secondary"}
+
+
+def test_a_child_level_rate_is_suppressed_when_its_numerator_is_small() -> None:
+    indicators = list(Indicator.objects.filter(key__in=["cp_register", "cp_register_rate"]))
+    ids = {i.key: i.pk for i in indicators}
+    cells = {
+        (ids["cp_register"], 1, "2023"): Cell(2, 2, None, False),
+        (ids["cp_register_rate"], 1, "2023"): Cell(0.1, 2, 19_000, False),
+        (ids["cp_register"], 1, "2024"): Cell(25, 25, None, False),
+        (ids["cp_register_rate"], 1, "2024"): Cell(1.3, 25, 19_000, False),
+    }
+    gated, _ = protect_cells(indicators=indicators, cells=cells)
+    assert gated[(ids["cp_register_rate"], 1, "2023")].value is None
+    assert gated[(ids["cp_register_rate"], 1, "2024")].value == 1.3
+
+
+def test_the_public_page_and_csv_show_only_protected_published_figures(
+    cast: Cast, client: Any
+) -> None:
+    _import(
+        [
+            ("S12000028", str(y), "Count", str(2 if y == 2019 else 40 + y % 4), "At Home")
+            for y in range(2014, 2024)
+        ]
+    )
+    page = client.get("/indicators/public/south-ayrshire/")
+    assert page.status_code == 200
+    assert "Counts from 1 to 4 are suppressed" in page.text
+    assert "suppressed: small count" in page.text
+    rows, _ = _rows(client.get("/indicators/public/south-ayrshire/indicators.csv"))
+    values = {r["period"]: r["value"] for r in rows if r["area_code"] == "S12000028"}
+    assert values["2019"] == "*"
+    assert values["2020"] == "40"

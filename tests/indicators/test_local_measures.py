@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from scrutiny.indicators import services
+from scrutiny.indicators.models import Indicator, Observation, Publication, Unit
+from scrutiny.indicators.periods import PeriodError, period_parse
+from scrutiny.indicators.services import IndicatorError
+from scrutiny.places.models import Partnership
+from tests.conftest import Cast
+
+pytestmark = pytest.mark.django_db
+
+DEFINITION = {
+    "title": "Children seen within 24 hours",
+    "definition": "Children seen by a social worker within 24 hours of a referral.",
+    "numerator": "Children seen within 24 hours",
+    "denominator": "Children referred",
+    "unit": "percent",
+    "improvement": "increase",
+    "frequency": "quarterly",
+    "chart": "p",
+}
+
+
+def _local(cast: Cast, **extra: Any) -> Indicator:
+    return services.local_indicator_create(
+        partnership=Partnership.objects.get(slug="south-ayrshire"),
+        title=extra.pop("title", "Visits"),
+        definition="Visits",
+        unit=extra.pop("unit", Unit.COUNT),
+        by=cast.lead_a,
+        **extra,
+    )
+
+
+def _upload(indicator: Indicator, text: str, cast: Cast) -> Publication:
+    return services.local_values_upload(
+        indicator=indicator, content=text.encode(), file_name="values.csv", by=cast.lead_a
+    )
+
+
+def test_a_partnership_lead_defines_a_measure_and_enters_a_value(cast: Cast, as_user: Any) -> None:
+    client = as_user(cast.lead_a)
+    response = client.post("/indicators/p/south-ayrshire/local/add/", DEFINITION)
+    indicator = Indicator.objects.get(title=DEFINITION["title"])
+    assert response.status_code == 302
+    assert indicator.partnership == Partnership.objects.get(slug="south-ayrshire")
+    values_url = f"/indicators/p/south-ayrshire/local/{indicator.key}/values/"
+    assert response.headers["Location"] == values_url
+    client.post(values_url, {"period": "2024-Q1", "numerator": "30", "denominator": "40"})
+    observation = Observation.objects.get(indicator=indicator)
+    assert (observation.period, observation.value) == ("2024-Q1", 75.0)
+    dashboard = client.get("/indicators/p/south-ayrshire/")
+    assert DEFINITION["title"] in dashboard.text
+
+
+def test_a_value_entered_again_revises_it_and_keeps_the_earlier_one(cast: Cast) -> None:
+    indicator = _local(cast, frequency="monthly")
+    for value in (10.0, 12.0):
+        services.local_values_enter(
+            indicator=indicator,
+            values=[services.LocalValue(period="2024-04", value=value)],
+            by=cast.lead_a,
+        )
+    from scrutiny.indicators.selectors import local_values
+
+    partnership = Partnership.objects.get(slug="south-ayrshire")
+    (point,) = local_values(indicator=indicator, partnership=partnership)
+    assert point.value == 12.0
+    assert [r.value for r in point.earlier] == [10.0]
+
+
+def test_an_upload_stores_every_row(cast: Cast) -> None:
+    indicator = _local(cast)
+    publication = _upload(indicator, 'period,value\n2024-Q1,10\n2024-Q2,"1,234"\n', cast)
+    assert publication.rows == 2
+    assert sorted(Observation.objects.values_list("value", flat=True)) == [10, 1234]  # type: ignore[type-var]
+    assert publication.kind == Publication.Kind.LOCAL_UPLOAD
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("period,value\n2024-Q1,ten\n", "row 1: value 'ten' is not a number"),
+        ("period,value\n2024-Q1,10\n2024-Q1,11\n", "row 2 repeats the period 2024-Q1 of row 1"),
+        ("period,value\n2024-13,10\n", "row 1: period '2024-13' is not a quarter"),
+        ("period,value\n,10\n", "row 1: period is blank"),
+        ("period,value\n2024-Q2,\n", "row 1: value is blank"),
+        ("when,value\n2024-Q1,10\n", "The first row must be the header period,value"),
+    ],
+)
+def test_it_refuses_a_bad_upload_naming_the_row_and_saves_nothing(
+    cast: Cast, text: str, message: str
+) -> None:
+    indicator = _local(cast)
+    with pytest.raises(IndicatorError) as refused:
+        _upload(indicator, text, cast)
+    assert message in str(refused.value)
+    assert not Observation.objects.filter(indicator=indicator).exists()
+
+
+def test_the_upload_page_shows_the_problems(cast: Cast, as_user: Any) -> None:
+    indicator = _local(cast)
+    response = as_user(cast.lead_a).post(
+        f"/indicators/p/south-ayrshire/local/{indicator.key}/upload/",
+        {"file": SimpleUploadedFile("v.csv", b"period,value\n2024-Q1,abc\n")},
+    )
+    assert response.status_code == 200
+    assert "row 1: value &#x27;abc&#x27; is not a number" in response.text
+
+
+def test_it_refuses_a_numerator_above_the_denominator_of_a_percentage(cast: Cast) -> None:
+    indicator = _local(cast, unit=Unit.PERCENT)
+    with pytest.raises(IndicatorError, match="numerator 5 is more than the denominator 4"):
+        _upload(indicator, "period,numerator,denominator\n2024-Q1,5,4\n", cast)
+
+
+def test_two_measures_of_a_partnership_cannot_share_a_title(cast: Cast) -> None:
+    _local(cast, title="Visits")
+    with pytest.raises(IndicatorError, match="already has a local measure called 'visits'"):
+        _local(cast, title="visits")
+
+
+def test_a_local_measure_is_hidden_from_other_partnerships_and_the_public(
+    cast: Cast, as_user: Any, client: Any
+) -> None:
+    indicator = _local(cast)
+    _upload(indicator, "period,value\n2024-Q1,10\n2024-Q2,11\n", cast)
+    chart_url = f"/indicators/p/south-ayrshire/{indicator.key}/"
+    assert as_user(cast.viewer_a).get(chart_url).status_code == 200
+    assert as_user(cast.lead_b).get(chart_url).status_code == 403
+    assert (
+        as_user(cast.lead_b).get(f"/indicators/p/east-ayrshire/{indicator.key}/").status_code == 404
+    )
+    assert as_user(cast.lead_b).get(indicator.get_absolute_url()).status_code == 403
+    assert client.get(indicator.get_absolute_url()).status_code == 404
+    assert "Visits" not in client.get("/indicators/public/south-ayrshire/").text
+
+
+def test_a_viewer_cannot_enter_values(cast: Cast, as_user: Any) -> None:
+    indicator = _local(cast)
+    url = f"/indicators/p/south-ayrshire/local/{indicator.key}/values/"
+    assert as_user(cast.viewer_a).post(url, {"period": "2024-Q1", "value": "3"}).status_code == 403
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "frequency", "expected"),
+    [
+        ("2023", "yearly", "2023"),
+        ("2022/2023", "yearly", "2023"),
+        ("2022-23", "yearly", "2023"),
+        ("2024-q3", "quarterly", "2024-Q3"),
+        ("2024 Q1", "quarterly", "2024-Q1"),
+        ("2024-4", "monthly", "2024-04"),
+    ],
+)
+def test_periods_are_read_in_their_usual_spellings(
+    text: str, frequency: str, expected: str
+) -> None:
+    assert period_parse(text, frequency)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "frequency"),
+    [("2022/2024", "yearly"), ("2024-Q5", "quarterly"), ("2024-00", "monthly"), ("x", "yearly")],
+)
+def test_it_refuses_periods_that_do_not_fit_the_frequency(text: str, frequency: str) -> None:
+    with pytest.raises(PeriodError):
+        period_parse(text, frequency)
