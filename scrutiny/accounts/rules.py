@@ -263,6 +263,7 @@ rules.add_perm(
 )
 rules.add_perm("improvement.change_monitoring", is_administrator | linked_to_partnership)
 rules.add_perm("improvement.manage_link_assignments", is_administrator)
+rules.add_perm("improvement.view_progress_scale", is_inspectorate)
 rules.add_perm("improvement.change_progress_scale", is_administrator)
 rules.add_perm(
     "improvement.create_progress_review",

@@ -95,6 +95,10 @@ SECTIONS: list[tuple[str, str]] = [
     ("East Ayrshire's inspection in progress", "scrutiny.demo.inspections:build_east_ayrshire"),
     ("fieldwork: returns, samples, record reading and surveys", "scrutiny.demo.fieldwork:build"),
     ("indicators with synthetic figures", "scrutiny.demo.indicators:build"),
+    (
+        "South Ayrshire's action plan and progress review",
+        "scrutiny.demo.improvement:build_south_ayrshire",
+    ),
 ]
 
 

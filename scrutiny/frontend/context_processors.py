@@ -29,6 +29,8 @@ def _items_for(request: HttpRequest) -> list[tuple[str, str]]:
         items.append(("New inspection", reverse("inspections:create")))
     if user.has_perm("accounts.manage_people"):
         items.append(("People", reverse("accounts:people")))
+    if user.has_perm("improvement.manage_link_assignments"):
+        items.append(("Link inspectors", reverse("improvement:assignments")))
     if user.has_perm("accounts.view_audit"):
         items.append(("Audit", reverse("accounts:audit")))
     return items

@@ -19,7 +19,13 @@ PanelResult = tuple[str, dict[str, Any]] | None
 PARTNERSHIP_PANELS: list[str] = [
     "scrutiny.inspections.panels:partnership_panel",
     "scrutiny.fieldwork.panels:partnership_panel",
+    "scrutiny.improvement.panels:partnership_panel",
     "scrutiny.indicators.panels:partnership_panel",
+]
+
+# Panels on a signed-in person's home page: ``home_panel(*, user)``, same return shape.
+HOME_PANELS: list[str] = [
+    "scrutiny.improvement.panels:home_panel",
 ]
 
 
@@ -33,6 +39,15 @@ def partnership_panels(*, partnership: Partnership, user: User) -> list[tuple[st
     panels = []
     for target in PARTNERSHIP_PANELS:
         result = _load(target)(partnership=partnership, user=user)
+        if result is not None:
+            panels.append(result)
+    return panels
+
+
+def home_panels(*, user: User) -> list[tuple[str, dict[str, Any]]]:
+    panels = []
+    for target in HOME_PANELS:
+        result = _load(target)(user=user)
         if result is not None:
             panels.append(result)
     return panels

@@ -7,14 +7,16 @@ from django.template import loader
 
 from scrutiny.accounts.access import AuthenticatedRequest, require
 from scrutiny.frontend import selectors
-from scrutiny.frontend.panels import partnership_panels
+from scrutiny.frontend.panels import home_panels, partnership_panels
 from scrutiny.places.models import Partnership
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "frontend/welcome.html")
-    return render(request, "frontend/home.html", selectors.home_for(user=request.user))
+    context = selectors.home_for(user=request.user)
+    context["home_panels"] = home_panels(user=request.user)
+    return render(request, "frontend/home.html", context)
 
 
 @login_required

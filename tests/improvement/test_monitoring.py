@@ -1,0 +1,200 @@
+"""Link-inspector monitoring: assignments, contacts, notes, concerns, support, the timeline."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from scrutiny.accounts.models import LinkAssignment, Role
+from scrutiny.improvement import registry, services
+from scrutiny.improvement.models import Concern, Contact
+from scrutiny.improvement.services import ImprovementError
+from scrutiny.places.models import Partnership
+from tests import factories
+from tests.conftest import Cast, client_for
+from tests.improvement import helpers
+from tests.improvement.helpers import today
+
+pytestmark = pytest.mark.django_db
+
+SECRET_NOTE = "Chief officers disagree about the budget"
+SECRET_CONCERN = "Slow recruitment of family support workers"
+
+
+def _monitored(cast: Cast) -> Partnership:
+    inspection = helpers.published_inspection()
+    partnership = inspection.partnership
+    services.contact_add(
+        partnership=partnership,
+        date=today() - timedelta(days=12),
+        kind=Contact.Kind.MEETING,
+        participants="Chief officers",
+        notes=SECRET_NOTE,
+        by=cast.link_a,
+    )
+    services.monitoring_note_add(
+        partnership=partnership,
+        area=inspection.areas_for_improvement.get(number=1),
+        date=today(),
+        text="Internal view of area 1",
+        by=cast.link_a,
+    )
+    services.concern_raise(
+        partnership=partnership,
+        raised_on=today(),
+        title=SECRET_CONCERN,
+        detail="Two posts unfilled.",
+        severity=Concern.Severity.HIGH,
+        follow_up="Ask at the next call.",
+        by=cast.link_a,
+    )
+    services.support_offer_add(
+        partnership=partnership, date=today(), description="Shared a framework", by=cast.link_a
+    )
+    return partnership
+
+
+def test_the_monitoring_page_gives_the_link_inspector_one_view(cast: Cast) -> None:
+    partnership = _monitored(cast)
+    page = client_for(cast.link_a).get(reverse("improvement:monitoring", args=[partnership.slug]))
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "12 days ago" in content
+    assert SECRET_CONCERN in content and "High severity" in content
+    assert SECRET_NOTE in content
+    assert "No indicator signals yet" in content
+
+
+def test_partnership_users_never_see_monitoring_notes_or_concerns(cast: Cast) -> None:
+    partnership = _monitored(cast)
+    monitoring = reverse("improvement:monitoring", args=[partnership.slug])
+    assert client_for(cast.lead_a).get(monitoring).status_code == 403
+    assert client_for(cast.viewer_a).get(monitoring).status_code == 403
+    timeline = client_for(cast.lead_a).get(reverse("improvement:timeline", args=[partnership.slug]))
+    content = timeline.content.decode()
+    assert timeline.status_code == 200
+    assert "Meeting with the link inspector" in content  # the contact happened, visibly
+    assert "Shared a framework" in content  # support offered is shared
+    for secret in (SECRET_NOTE, SECRET_CONCERN, "Internal view of area 1", "Inspectorate only"):
+        assert secret not in content
+    workspace = client_for(cast.lead_a).get(
+        reverse("frontend:partnership", args=[partnership.slug])
+    )
+    assert SECRET_CONCERN not in workspace.content.decode()
+    inspectorate = client_for(cast.link_a).get(
+        reverse("improvement:timeline", args=[partnership.slug])
+    )
+    assert SECRET_CONCERN in inspectorate.content.decode()
+
+
+def test_other_partnerships_and_anonymous_visitors_are_kept_out(cast: Cast) -> None:
+    partnership = _monitored(cast)
+    for name in ("improvement:timeline", "improvement:monitoring"):
+        url = reverse(name, args=[partnership.slug])
+        assert client_for(cast.lead_b).get(url).status_code == 403
+        assert client_for(None).get(url).status_code == 302
+
+
+def test_a_concern_is_followed_up_and_resolved(cast: Cast) -> None:
+    partnership = _monitored(cast)
+    concern = Concern.objects.get(partnership=partnership)
+    with pytest.raises(ImprovementError, match="how the concern was resolved"):
+        services.concern_resolve(concern=concern, resolved_on=today(), resolution="")
+    client = client_for(cast.link_a)
+    response = client.post(
+        reverse("improvement:concern-resolve", args=[concern.pk]),
+        {"resolved_on": today().isoformat(), "resolution": "Posts filled."},
+    )
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    assert concern.status == Concern.Status.RESOLVED and concern.resolution == "Posts filled."
+
+
+def test_a_concern_with_dates_out_of_order_is_refused(cast: Cast) -> None:
+    response = client_for(cast.link_a).post(
+        reverse("improvement:concern-add", args=["south-ayrshire"]),
+        {
+            "raised_on": today().isoformat(),
+            "title": "Late",
+            "detail": "x",
+            "severity": "low",
+            "follow_up_by": (today() - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "follow-up date is before" in response.content.decode()
+    assert not Concern.objects.exists()
+
+
+def test_a_contact_is_logged_through_the_page(cast: Cast) -> None:
+    response = client_for(cast.link_a).post(
+        reverse("improvement:contact-add", args=["south-ayrshire"]),
+        {
+            "date": today().isoformat(),
+            "kind": "observation",
+            "participants": "Child protection committee",
+            "notes": "Observed the committee.",
+        },
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert contact.get_kind_display() == "Observation of a group" and contact.by == cast.link_a
+
+
+def test_an_administrator_assigns_and_ends_link_inspectors(cast: Cast) -> None:
+    inspector = factories.user(Role.LINK_INSPECTOR)
+    admin = client_for(cast.admin)
+    response = admin.post(
+        reverse("improvement:assignments"),
+        {
+            "inspector": inspector.pk,
+            "partnership": Partnership.objects.get(slug="east-ayrshire").pk,
+            "started_on": (today() - timedelta(days=7)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assignment = LinkAssignment.objects.get(inspector=inspector)
+    assert inspector.has_perm("improvement.view_monitoring", assignment.partnership)
+    again = admin.post(
+        reverse("improvement:assignments"),
+        {
+            "inspector": inspector.pk,
+            "partnership": assignment.partnership.pk,
+            "started_on": today().isoformat(),
+        },
+    )
+    assert "already linked" in again.content.decode()
+    admin.post(
+        reverse("improvement:assignment-end", args=[assignment.pk]),
+        {"ended_on": (today() - timedelta(days=1)).isoformat()},
+    )
+    assignment.refresh_from_db()
+    assert assignment.ended_on == today() - timedelta(days=1)
+    assert not inspector.has_perm("improvement.view_monitoring", assignment.partnership)
+    with pytest.raises(ImprovementError, match="on or after the start"):
+        services.link_assignment_end(
+            assignment=services.link_assignment_add(
+                inspector=inspector, partnership=assignment.partnership, started_on=today()
+            ),
+            ended_on=today() - timedelta(days=5),
+        )
+
+
+def test_indicator_signals_come_from_registered_providers(cast: Cast) -> None:
+    partnership = _monitored(cast)
+
+    def provider(p: Partnership) -> list[registry.Signal]:
+        return [
+            registry.Signal(label="Looked after rate above the upper limit", on=date(2026, 9, 1))
+        ]
+
+    registry.register_signal_provider(provider)
+    try:
+        page = client_for(cast.link_a).get(
+            reverse("improvement:monitoring", args=[partnership.slug])
+        )
+        assert "Looked after rate above the upper limit" in page.content.decode()
+    finally:
+        registry._PROVIDERS.remove(provider)
