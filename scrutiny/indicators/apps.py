@@ -6,4 +6,6 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "Performance indicators"
 
     def ready(self) -> None:
-        from scrutiny.indicators import audit  # noqa: F401
+        from scrutiny.indicators import audit, links  # noqa: F401
+
+        links.register()

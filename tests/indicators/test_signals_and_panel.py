@@ -54,3 +54,20 @@ def test_the_workspace_panel_lists_the_latest_signals(cast: Cast, as_user: Any) 
     page = as_user(cast.viewer_a).get("/partnerships/south-ayrshire/")
     assert "Missing episodes: special cause improvement" in page.text
     assert "All indicators for South Ayrshire" in page.text
+
+
+def test_the_link_inspectors_monitoring_page_shows_indicator_signals(
+    cast: Cast, as_user: Any
+) -> None:
+    _measure(cast, "decrease")
+    page = as_user(cast.link_a).get("/improvement/partnerships/south-ayrshire/monitoring/")
+    assert page.status_code == 200
+    assert "Missing episodes: special cause improvement" in page.text
+
+
+def test_indicator_charts_are_offered_as_evidence_and_measures() -> None:
+    from scrutiny.improvement.registry import EVIDENCE, MEASURE, link_sources
+    from scrutiny.indicators.models import IndicatorSeries
+
+    for purpose in (EVIDENCE, MEASURE):
+        assert IndicatorSeries in {source.model for source in link_sources(purpose)}
