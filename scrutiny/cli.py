@@ -134,14 +134,14 @@ def demo(
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     _call("migrate", "--verbosity", "0")
-    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+    if not _static_is_current(settings.STATIC_ROOT / "staticfiles.json"):
         typer.echo("Collecting static files…")
         _call("collectstatic", "--noinput", "--verbosity", "0")
     from scrutiny.demo import builder
 
     built = builder.build_if_missing(progress=typer.echo)
     if not built:
-        typer.echo("Demonstration data already loaded: reusing it.")
+        typer.echo("Demonstration data already loaded: reusing it (and adding any new parts).")
     typer.echo("")
     typer.echo(builder.sign_in_text(port=port))
     if serve:
@@ -157,6 +157,21 @@ app.command("sdc")(sdc_command)
 app.add_typer(indicators_app, name="indicators")
 app.command("synth")(synth_command)
 app.add_typer(themes_app, name="themes")
+
+
+def _static_is_current(manifest: Path) -> bool:
+    """Whether the collected static files are newer than every source file (so a code update
+    that adds or changes a stylesheet is picked up, and an unchanged demo starts at once)."""
+    if not manifest.exists():
+        return False
+    from django.contrib.staticfiles import finders
+
+    collected = manifest.stat().st_mtime
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            if Path(storage.path(path)).stat().st_mtime > collected:
+                return False
+    return True
 
 
 def _demo_environment() -> None:

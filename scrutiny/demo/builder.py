@@ -99,6 +99,7 @@ SECTIONS: list[tuple[str, str]] = [
         "South Ayrshire's action plan and progress review",
         "scrutiny.demo.improvement:build_south_ayrshire",
     ),
+    ("South Ayrshire's qualitative evidence", "scrutiny.demo.qualitative:build_south_ayrshire"),
 ]
 
 
@@ -139,11 +140,11 @@ def build(progress: Progress = _quiet) -> None:
 
 
 def build_if_missing(progress: Progress = _quiet) -> bool:
-    """Build the demo unless it is already there; say whether anything was built."""
-    if is_built():
-        return False
-    build(progress)
-    return True
+    """Build whatever part of the demo is missing (a new section after an upgrade, say); every
+    section skips what is already there. Say whether the demo was built from nothing."""
+    fresh = not is_built()
+    build(progress if fresh else _quiet)
+    return fresh
 
 
 def sign_in_text(*, port: int) -> str:
