@@ -295,3 +295,34 @@ rules.add_perm("indicators.upload_child_level", is_administrator)
 rules.add_perm("indicators.change_catalogue", is_administrator)
 
 # --- Qualitative evidence: sources, codebooks, coding ---------------------------------------
+
+
+@rules.predicate
+def is_inspection_evidence(user: Any, obj: Any) -> bool:
+    """Qualitative evidence gathered by an inspection team (not the partnership's own)."""
+    return inspection_of(obj) is not None
+
+
+@rules.predicate
+def codes_blind_in_check(user: Any, obj: Any) -> bool:
+    """One of the blind coders of a double-coding check (``obj``)."""
+    coders = getattr(obj, "coders", None)
+    return bool(user.is_authenticated and coders is not None and coders.filter(user=user).exists())
+
+
+qualitative_viewers = (~is_inspection_evidence & can_view_partnership) | (
+    is_inspection_evidence & inspectorate_on_inspection
+)
+qualitative_editors = (
+    is_administrator
+    | (~is_inspection_evidence & member_of_partnership & is_partnership_editor)
+    | (is_inspection_evidence & on_inspection_team)
+)
+rules.add_perm("qualitative.view_project", qualitative_viewers)
+rules.add_perm("qualitative.change_project", qualitative_editors)
+rules.add_perm("qualitative.code_in_check", qualitative_editors & codes_blind_in_check)
+rules.add_perm(
+    "qualitative.add_partnership_project",
+    is_administrator | (member_of_partnership & is_partnership_editor),
+)
+rules.add_perm("qualitative.add_inspection_project", is_administrator | on_inspection_team)

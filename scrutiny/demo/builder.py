@@ -99,6 +99,7 @@ SECTIONS: list[tuple[str, str]] = [
         "South Ayrshire's action plan and progress review",
         "scrutiny.demo.improvement:build_south_ayrshire",
     ),
+    ("South Ayrshire's qualitative evidence", "scrutiny.demo.qualitative:build_south_ayrshire"),
 ]
 
 

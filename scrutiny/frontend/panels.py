@@ -21,6 +21,7 @@ PARTNERSHIP_PANELS: list[str] = [
     "scrutiny.fieldwork.panels:partnership_panel",
     "scrutiny.improvement.panels:partnership_panel",
     "scrutiny.indicators.panels:partnership_panel",
+    "scrutiny.qualitative.panels:partnership_panel",
 ]
 
 # Panels on a signed-in person's home page: ``home_panel(*, user)``, same return shape.
