@@ -23,6 +23,9 @@ def _items_for(request: HttpRequest) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return items
     items.insert(0, ("Home", reverse("frontend:home")))
+    own = user.organisation.partnership if user.partnership_id is not None else None
+    if own is not None:
+        items.insert(1, ("Your partnership", reverse("frontend:partnership", args=[own.slug])))
     if user.has_perm("frameworks.view_framework"):
         items.append(("Frameworks", reverse("frameworks:list")))
     if user.has_perm("inspections.create_inspection"):
