@@ -8,7 +8,8 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $$(ls -d $${
 VENV := .venv
 BIN := $(VENV)/bin
 JS_BUILD := scrutiny/frontend/static/frontend/build/scrutiny.js
-PYTEST_ARGS ?=
+# Two workers (pytest-xdist): the browser crawl runs on one while the rest runs on the other.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: help setup demo test test-sqlite test-postgres lint typecheck format clean
 
@@ -45,9 +46,10 @@ test-sqlite:
 	@echo "== Tests on SQLite =="
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 
+# The browser tests exercise the pages, not the database: they run once, on SQLite.
 test-postgres:
-	@echo "== Tests on PostgreSQL ($${DATABASE_URL%%@*}@…) =="
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@echo "== Tests on PostgreSQL ($${DATABASE_URL%%@*}@…), browser tests already run on SQLite =="
+	$(BIN)/pytest $(PYTEST_ARGS) -m "not browser"
 
 lint: setup
 	$(BIN)/ruff check .

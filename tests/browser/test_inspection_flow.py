@@ -11,7 +11,7 @@ from scrutiny.demo import builder
 from scrutiny.inspections.models import Inspection, Status
 from tests.browser.conftest import axe_violations, describe
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _as(browser: Any, base: str, email: str) -> Any:

@@ -13,7 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from scrutiny.demo import builder
 from tests.browser.conftest import axe_violations, describe
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # One person per role; together they reach every kind of page.
 ROLES = [
