@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+import random
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from scrutiny.analysis.childlevel.compute import (
     indicators_compute,
     indicators_write_csv,
 )
+from scrutiny.analysis.childlevel.synth import SynthParams, synth_write
 from scrutiny.analysis.childlevel.validate import ChildLevelFiles
 
 SOUTH_AYRSHIRE = "S12000028"
@@ -475,3 +477,45 @@ def test_it_writes_the_tidy_csv(tmp_path: Path) -> None:
         "S12000028,2021,lac_total_rate,3,7000,0.42857142857142855",
         "S12000008,2021,lac_total_rate,2,,",
     ]
+
+
+def _synthetic(directory: Path) -> ChildLevelFiles:
+    synth_write(SynthParams(children=3000, councils=6, years=5, seed=11), directory)
+    return ChildLevelFiles(
+        directory / formats.LOOKED_AFTER_FILE,
+        directory / formats.CHILD_PROTECTION_FILE,
+        directory / formats.POPULATION_FILE,
+    )
+
+
+def _rewrite(path: Path, change: Callable[[list[str]], list[str]]) -> None:
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([header, *change(rows)]) + "\n", encoding="utf-8")
+
+
+def test_rows_in_any_order_give_the_same_indicators(tmp_path: Path) -> None:
+    """
+    Given synthetic files, and a copy with the rows of both event files shuffled
+    When the indicators are computed from each
+    Then they are the same (the fast pass checks the shuffled rows sorted)
+    """
+    files = _synthetic(tmp_path / "a")
+    shuffled = _synthetic(tmp_path / "b")
+    for path in (shuffled.looked_after, shuffled.child_protection):
+        _rewrite(path, lambda rows: random.Random(3).sample(rows, len(rows)))
+    assert indicators_compute(files=shuffled) == indicators_compute(files=files)
+
+
+def test_files_read_by_the_ordered_pass_give_the_same_indicators(tmp_path: Path) -> None:
+    """
+    Given synthetic files, and a copy with every value padded with a space (allowed, trimmed)
+    When the indicators are computed from each
+    Then they are the same, though the copy is read by the ordered pass
+    """
+    files = _synthetic(tmp_path / "a")
+    padded = _synthetic(tmp_path / "b")
+    for path in (padded.looked_after, padded.child_protection, padded.population):
+        _rewrite(path, lambda rows: [",".join(f" {v}" for v in row.split(",")) for row in rows])
+    result = indicators_compute(files=padded)
+    assert result.rows == indicators_compute(files=files).rows
+    assert result.report.total == 0

@@ -1,10 +1,11 @@
 """Indicators per council and for Scotland from child-level data, in DuckDB.
 
 The files are checked and loaded by ``validate.load_validated``; then a spine of reporting years
-(1 August to 31 July, snapshot on 31 July) is joined to the placements and registrations, and all
-indicators come from five set-based queries: the looked-after snapshot, episode starts and ceases,
-the child protection register snapshot, registrations and their concerns, and re-registrations.
-The definitions are in ``docs/data-dictionary.md`` ("Child-level data for indicators").
+(1 August to 31 July, snapshot on 31 July) is joined to the placements (counted first per council,
+type and the years they cover) and registrations, and all indicators come from five set-based
+queries, run as one statement: the looked-after snapshot, episode starts and ceases, the child
+protection register snapshot, registrations and their concerns, and re-registrations. The
+definitions are in ``docs/data-dictionary.md`` ("Child-level data for indicators").
 
 Councils reported are those appearing in either event file. Scotland (``S92000003``) is the sum
 over them; its population is the sum of theirs, and is blank in a year when one of them has no
@@ -83,17 +84,20 @@ def _resolve_years(
     give: then the last year is the last population year."""
     dates = con.execute(
         """
-        SELECT min(d), max(d),
-               coalesce((SELECT bool_or(episode_end IS NULL OR placement_end IS NULL) FROM la),
-                        false)
-               OR coalesce((SELECT bool_or(deregistration_date IS NULL) FROM cp), false)
+        SELECT least(l.first_day, c.first_day), greatest(l.last_day, c.last_day),
+               coalesce(l.still_open, false) OR coalesce(c.still_open, false)
         FROM (
-            SELECT least(min(episode_start), min(placement_start)) AS d FROM la
-            UNION ALL SELECT greatest(max(episode_end), max(placement_end),
-                                      max(episode_start), max(placement_start)) FROM la
-            UNION ALL SELECT min(registration_date) FROM cp
-            UNION ALL SELECT greatest(max(registration_date), max(deregistration_date)) FROM cp
-        )
+            SELECT least(min(episode_start), min(placement_start)) AS first_day,
+                   greatest(max(episode_end), max(placement_end),
+                            max(episode_start), max(placement_start)) AS last_day,
+                   bool_or(episode_end IS NULL OR placement_end IS NULL) AS still_open
+            FROM la
+        ) l, (
+            SELECT min(registration_date) AS first_day,
+                   greatest(max(registration_date), max(deregistration_date)) AS last_day,
+                   bool_or(deregistration_date IS NULL) AS still_open
+            FROM cp
+        ) c
         """
     ).fetchone()
     years = con.execute("SELECT min(year), max(year) FROM pop").fetchone()
@@ -119,38 +123,53 @@ def _resolve_years(
 def _lac_snapshot_sql() -> str:
     """Children looked after on each 31 July, by category. Validation refuses overlapping
     placements of a child, so a child has at most one placement covering a snapshot and counting
-    covering placements counts children."""
+    covering placements counts children.
+
+    A placement covers the snapshot of year Y (31 July Y) when it starts on or before it and ends
+    after it: exactly when Y is from the reporting year of its start to the year before that of
+    its end (every year on when it is open). So placements are first counted per council, type
+    and these two years (one pass, a few thousand groups), and only those groups are matched to
+    the years. A child born in month m of year b is aged Y - b - (1 if m >= 8 else 0) on 31 July
+    Y, so aged 11 to 15 in a range of years too, and the placements away from home are counted
+    per council and the years both ranges share.
+    """
     residential = ", ".join(f"'{code}'" for code in formats.RESIDENTIAL_TYPES)
+    community = ", ".join(f"'{code}'" for code in formats.COMMUNITY_TYPES)
     low, high = formats.AGE_11_15
-    by_type = ",\n".join(
-        f"count(*) FILTER (WHERE placement_type = '{code}') AS lac_{code}"
-        for code in ("home", "kinship", "foster", "prospective_adopters", "other_community")
-    )
+    born = "(year(birth_month) + CAST(month(birth_month) >= 8 AS INTEGER))"
     return f"""
-        SELECT council, year, indicator, numerator FROM (
-            UNPIVOT (
-                SELECT council, year,
-                       count(*) AS lac_total,
-                       {by_type},
-                       count(*) FILTER (WHERE placement_type IN ({residential}))
-                           AS lac_residential,
-                       count(*) FILTER (WHERE placement_type <> 'home') AS lac_away,
-                       count(*) FILTER (
-                           WHERE placement_type <> 'home' AND age BETWEEN {low} AND {high})
-                           AS lac_away_11_15
-                FROM (
-                    SELECT l.council, y.year, l.placement_type,
-                           year(y.snapshot) - year(l.birth_month)
-                           - CAST(month(y.snapshot) * 100 + day(y.snapshot)
-                                  < month(l.birth_month) * 100 + day(l.birth_month) AS INTEGER)
-                               AS age
-                    FROM la l JOIN years y
-                      ON l.placement_start <= y.snapshot
-                     AND y.snapshot < coalesce(l.placement_end, 'infinity'::DATE)
-                )
-                GROUP BY council, year
-            ) ON COLUMNS(* EXCLUDE (council, year)) INTO NAME indicator VALUE numerator
+        WITH by_type AS (
+            SELECT council, placement_type, {_ry("placement_start")} AS first_year,
+                   {_ry("placement_end")} AS end_year, count(*) AS n
+            FROM la GROUP BY ALL
+        ),
+        aged_11_15 AS (
+            SELECT council, greatest({_ry("placement_start")}, {born} + {low}) AS first_year,
+                   least(coalesce({_ry("placement_end")}, {born} + {high + 1}),
+                         {born} + {high + 1}) AS end_year,
+                   count(*) AS n
+            FROM la WHERE placement_type <> 'home' GROUP BY ALL
+        ),
+        on_snapshot AS (
+            SELECT t.council, y.year, t.placement_type, sum(t.n) AS n
+            FROM by_type t JOIN years y
+              ON t.first_year <= y.year AND (t.end_year IS NULL OR y.year < t.end_year)
+            GROUP BY ALL
         )
+        SELECT council, year, 'lac_' || placement_type AS indicator, n AS numerator
+        FROM on_snapshot WHERE placement_type IN ({community})
+        UNION ALL
+        SELECT council, year, 'lac_total', sum(n) FROM on_snapshot GROUP BY ALL
+        UNION ALL
+        SELECT council, year, 'lac_residential', sum(n)
+        FROM on_snapshot WHERE placement_type IN ({residential}) GROUP BY ALL
+        UNION ALL
+        SELECT council, year, 'lac_away', sum(n)
+        FROM on_snapshot WHERE placement_type <> 'home' GROUP BY ALL
+        UNION ALL
+        SELECT a.council, y.year, 'lac_away_11_15', sum(a.n)
+        FROM aged_11_15 a JOIN years y ON a.first_year <= y.year AND y.year < a.end_year
+        GROUP BY ALL
     """  # noqa: S608  (SQL built from this module's constants only)
 
 
@@ -206,7 +225,8 @@ def _tidy_sql() -> str:
     rates = ", ".join(f"('{rate}', '{count}')" for rate, count in formats.RATE_INDICATORS.items())
     return f"""
         WITH councils AS (
-            SELECT council FROM la UNION SELECT council FROM cp
+            SELECT CAST(council AS VARCHAR) AS council FROM la
+            UNION SELECT CAST(council AS VARCHAR) FROM cp
         ),
         names AS (SELECT * FROM (VALUES {_values(formats.COUNT_INDICATORS)}) t(indicator)),
         council_counts AS (
@@ -222,8 +242,8 @@ def _tidy_sql() -> str:
             FROM council_counts GROUP BY year, indicator
         ),
         populations AS (
-            SELECT p.council, p.year, p.population_0_17 FROM pop p
-            WHERE p.council IN (SELECT council FROM councils)
+            SELECT CAST(p.council AS VARCHAR) AS council, p.year, p.population_0_17 FROM pop p
+            WHERE CAST(p.council AS VARCHAR) IN (SELECT council FROM councils)
         ),
         all_populations AS (
             SELECT * FROM populations
@@ -248,7 +268,7 @@ def _tidy_sql() -> str:
 
 
 def _connect(temp_dir: str, memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(
+    con = duckdb.connect(
         config={
             "threads": threads,
             "memory_limit": memory_limit,
@@ -257,6 +277,8 @@ def _connect(temp_dir: str, memory_limit: str, threads: int) -> duckdb.DuckDBPyC
             "preserve_insertion_order": True,
         }
     )
+    con.execute("SET enable_progress_bar = false")  # nothing on the terminal but our messages
+    return con
 
 
 def indicators_compute(
@@ -288,14 +310,15 @@ def indicators_compute(
             "CREATE TEMP TABLE counts (council VARCHAR, year INTEGER, indicator VARCHAR, "
             "numerator BIGINT)"
         )
-        for query in (
+        queries = (
             _lac_snapshot_sql(),
             _EPISODES_SQL,
             _REGISTER_SQL,
             _REGISTRATIONS_SQL,
             _REREGISTRATIONS_SQL,
-        ):
-            con.execute(f"INSERT INTO counts SELECT * FROM ({query})")  # noqa: S608
+        )
+        union = " UNION ALL ".join(f"SELECT * FROM ({query})" for query in queries)  # noqa: S608
+        con.execute(f"INSERT INTO counts {union}")
         rows = tuple(
             IndicatorRow(
                 council=council,

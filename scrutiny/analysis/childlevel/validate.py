@@ -17,7 +17,21 @@ Checks:
 
 Any problem refuses the files, unless ``drop_invalid`` is set: then every row with a problem is
 left out and the rest is used. Loading leaves the typed tables ``la``, ``cp`` and ``pop`` in the
-connection, with council codes mapped to current codes.
+connection, with council codes mapped to current codes (``council`` and ``placement_type`` are
+ENUMs of the codes, in code order).
+
+Two passes. Most files have no problem, so the two large files are first read by a fast pass
+that only finds out WHETHER a file has one: DuckDB's parallel CSV reader, every value typed in
+one vectorised pass under conditions at least as strict as the checks above (a date must be
+exactly the text DuckDB writes for it, so ``2020-1-01``, ``infinity`` and even `` 2020-01-01``,
+which the checks trim, fail them), and the checks across rows made between neighbouring rows (in
+the order read when each child's rows are together and in date order, as extracts usually are;
+otherwise sorted by child and date). A file that passes has no problem, and its typed table is
+used as it is. A file that does not pass, or cannot be read, is read again by the ordered pass,
+which numbers the rows in file order and reports each problem with its row. The fast pass may
+send a file without problems there (padded values, two episodes of a child interleaved), never
+the reverse; ``tests/analysis/test_childlevel_validate.py`` checks that both passes give the
+same tables and report. The population file, a few hundred rows, always takes the ordered pass.
 """
 
 from __future__ import annotations
@@ -320,9 +334,8 @@ def _csv_error(message: str) -> str:
     return UNREADABLE.format(reason=first)
 
 
-def _source(path: Path, required: Sequence[str]) -> str | Problem:
-    """SQL for the file's rows: ``row_no`` and the required columns, trimmed, blanks as NULL;
-    or the problem that stops the file being read."""
+def _header_of(path: Path, required: Sequence[str]) -> list[str] | Problem:
+    """The file's header, trimmed; or the problem that stops the file being read."""
     name = path.name
     if not path.is_file():
         return Problem(name, None, None, None, MISSING_FILE)
@@ -336,8 +349,22 @@ def _source(path: Path, required: Sequence[str]) -> str | Problem:
     missing = [column for column in required if column not in header]
     if missing:
         return Problem(name, None, None, None, MISSING_COLUMNS.format(columns=", ".join(missing)))
-    # Positional names, so that odd or repeated header cells cannot break the SQL.
+    return header
+
+
+def _read_csv(path: Path, header: Sequence[str]) -> str:
+    """SQL: DuckDB's CSV reader on the file, every field text, columns named by position (so that
+    odd or repeated header cells cannot break the SQL): ``c0``, ``c1``, …"""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    return (
+        f"read_csv({_literal(str(path))}, header = true, auto_detect = false, "
+        f"delim = ',', quote = '\"', escape = '\"', columns = {{{columns}}})"
+    )
+
+
+def _source(path: Path, header: Sequence[str], required: Sequence[str]) -> str:
+    """SQL for the file's rows in file order: ``row_no`` and the required columns, trimmed,
+    blanks as NULL."""
     selected = ", ".join(
         f"NULLIF(trim(c{header.index(column)}), '') AS {column}" for column in required
     )
@@ -346,9 +373,17 @@ def _source(path: Path, required: Sequence[str]) -> str | Problem:
     # is the data row number. (A table's rowid is not: a parallel CREATE TABLE AS reorders.)
     return (
         f"(SELECT row_number() OVER () AS row_no, {selected} "  # noqa: S608
-        f"FROM read_csv({_literal(str(path))}, header = true, auto_detect = false, "
-        f"delim = ',', quote = '\"', escape = '\"', columns = {{{columns}}}))"
+        f"FROM {_read_csv(path, header)})"
     )
+
+
+def _council_type() -> str:
+    """SQL type of the council columns of ``la``, ``cp`` and ``pop``: an ENUM of the current codes
+    in code order (a byte a value, so grouping by council is quick; it sorts as the text)."""
+    return f"ENUM({_in_list(sorted(formats.council_codes().current))})"
+
+
+_PLACEMENT_TYPE = f"ENUM({_in_list(sorted(formats.PLACEMENT_TYPES))})"
 
 
 def _canonical_council(column: str) -> str:
@@ -360,6 +395,14 @@ def _canonical_council(column: str) -> str:
     return (
         f"CASE WHEN {column} IN ({_in_list(codes.current)}) THEN {column} "
         f"ELSE CASE {column} {replaced} END END"
+    )
+
+
+def _concern_list(column: str) -> str:
+    """SQL: the distinct concern codes of a ``;``-separated text, each trimmed, blanks left out."""
+    return (
+        f"list_distinct(list_filter(list_transform(string_split({column}, '{_SEPARATOR}'), "
+        "lambda code: trim(code)), lambda code: code <> ''))"
     )
 
 
@@ -400,10 +443,7 @@ def _child_protection_sql(source: str) -> str:
                    {_month("r.birth_month")} AS birth_month_d,
                    {_date("r.registration_date")} AS registration_date_d,
                    {_date("r.deregistration_date")} AS deregistration_date_d,
-                   list_distinct(list_filter(
-                       list_transform(string_split(coalesce(r.concerns, ''), '{_SEPARATOR}'),
-                                      lambda code: trim(code)),
-                       lambda code: code <> '')) AS concerns_d
+                   {_concern_list("coalesce(r.concerns, '')")} AS concerns_d
             FROM {source} r
         )
     """  # noqa: S608
@@ -425,14 +465,16 @@ def _population_sql(source: str) -> str:
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection, path: Path, required: Sequence[str], sql: Callable[[str], str]
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    header: Sequence[str],
+    required: Sequence[str],
+    sql: Callable[[str], str],
 ) -> Problem | None:
-    """Read, type and keep one file; or return the problem that stops it being read."""
-    source = _source(path, required)
-    if isinstance(source, Problem):
-        return source
+    """Read, type and keep one file in file order; or return the problem that stops it being
+    read."""
     try:
-        con.execute(sql(source))
+        con.execute(sql(_source(path, header, required)))
     except duckdb.Error as exc:
         return Problem(path.name, None, None, None, _csv_error(str(exc)))
     return None
@@ -454,7 +496,12 @@ def _without_problem_rows(con: duckdb.DuckDBPyConnection, file_key: str) -> str:
     return f"row_no NOT IN (SELECT row_no FROM problems WHERE file_key = '{file_key}')"  # noqa: S608
 
 
-def _build_cross_sources(con: duckdb.DuckDBPyConnection) -> None:
+def _build_cross_sources(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> None:
+    """The sources of the checks across rows, for the files (keys) read in file order."""
+    if "pop" in keys:
+        _build_population_cross_sources(con)
+    if "la" not in keys:
+        return
     con.execute(
         "CREATE TEMP VIEW la_ok AS SELECT * FROM la_typed "  # noqa: S608
         f"WHERE {_without_problem_rows(con, 'la')}"
@@ -493,6 +540,9 @@ def _build_cross_sources(con: duckdb.DuckDBPyConnection) -> None:
         WINDOW episode AS (PARTITION BY child_id, episode_start_d ORDER BY row_no)
         """
     )
+
+
+def _build_population_cross_sources(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         CREATE TEMP VIEW pop_duplicates AS
@@ -541,45 +591,309 @@ def _report(con: duckdb.DuckDBPyConnection, names: dict[str, str], limit: int) -
     return ValidationReport(problems=tuple(problems), total=total, invalid_rows=invalid)
 
 
-def _build_clean_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """The tables used by ``compute``, without the rows that have a problem: views of the typed
-    tables when there are none (no copy), tables otherwise."""
-    la_kept = _without_problem_rows(con, "la")
-    cp_kept = _without_problem_rows(con, "cp")
-    pop_kept = _without_problem_rows(con, "pop")
+_CLEAN_TABLES: dict[str, str] = {
+    "la": """
+        SELECT child_id, CAST(council_d AS {council}) AS council, birth_month_d AS birth_month,
+               episode_start_d AS episode_start, episode_end_d AS episode_end,
+               placement_start_d AS placement_start, placement_end_d AS placement_end,
+               CAST(placement_type AS {placement}) AS placement_type
+        FROM la_typed
+    """,
+    "cp": """
+        SELECT child_id, CAST(council_d AS {council}) AS council, birth_month_d AS birth_month,
+               registration_date_d AS registration_date,
+               deregistration_date_d AS deregistration_date, concerns_d AS concerns
+        FROM cp_typed
+    """,
+    "pop": """
+        SELECT CAST(council_d AS {council}) AS council, year_d AS year,
+               population_0_17_d AS population_0_17
+        FROM pop_typed
+    """,
+}
 
-    def kind(kept: str) -> str:
-        return "VIEW" if kept == "true" else "TABLE"
 
+def _build_clean_tables(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> None:
+    """The tables used by ``compute`` for the files (keys) read in file order, without the rows
+    that have a problem: views of the typed tables when there are none (no copy), tables
+    otherwise."""
     for view in ("la_overlap", "la_ok", "pop_duplicates"):
         con.execute(f"DROP VIEW IF EXISTS {view}")
     con.execute("DROP TABLE IF EXISTS la_episodes")
-    con.execute(
-        f"""
-        CREATE TEMP {kind(la_kept)} la AS
-        SELECT child_id, council_d AS council, birth_month_d AS birth_month,
-               episode_start_d AS episode_start, episode_end_d AS episode_end,
-               placement_start_d AS placement_start, placement_end_d AS placement_end,
-               placement_type
-        FROM la_typed WHERE {la_kept}
-        """  # noqa: S608  (SQL built from this module's constants only)
+    for key in keys:
+        kept = _without_problem_rows(con, key)
+        kind = "VIEW" if kept == "true" else "TABLE"
+        select = _CLEAN_TABLES[key].format(council=_council_type(), placement=_PLACEMENT_TYPE)
+        con.execute(f"CREATE TEMP {kind} {key} AS {select} WHERE {kept}")
+
+
+# The fast pass. Its typed tables keep, besides the typed columns, ``ok``: the row passes every
+# check of its own. Each condition below is at least as strict as its check (a row may fail it
+# and pass the check, never the reverse): values must be exactly as DuckDB writes them for their
+# type, with nothing to trim, so no rule of the ordered pass can tell them apart.
+
+
+def _fast_date(column: str) -> str:
+    """SQL: the text of ``column`` (``column_text``) is a real day written exactly
+    ``YYYY-MM-DD``: its date written back by DuckDB is the same text. ``strlen`` keeps out
+    ``infinity`` and years of five digits, which DuckDB also writes back as they were."""
+    return f"(strlen({column}_text) = 10 AND CAST({column} AS VARCHAR) = {column}_text)"
+
+
+def _fast_month(column: str) -> str:
+    """SQL: the text of ``column`` is a month written exactly ``YYYY-MM``."""
+    return f"(strlen({column}_text) = 7 AND strftime({column}, '%Y-%m') = {column}_text)"
+
+
+def _fast_child_id() -> str:
+    """SQL: the child ID is not blank and needs no trimming (the ordered pass trims it)."""
+    return "(child_id <> '' AND NOT starts_with(child_id, ' ') AND NOT ends_with(child_id, ' '))"
+
+
+def _codes(kind: str) -> tuple[list[tuple[str, str]], str]:
+    """The codes of a kind of coded column, as (text read, code), and their SQL type."""
+    if kind == "COUNCIL":
+        codes = formats.council_codes()
+        current = [(code, code) for code in codes.current]
+        return [*current, *codes.replaced.items()], _council_type()
+    return [(code, code) for code in formats.PLACEMENT_TYPES], _PLACEMENT_TYPE
+
+
+def _fast_source(path: Path, header: Sequence[str], columns: dict[str, str]) -> str:
+    """SQL: the file's rows, each column typed from its text (``columns``: name → kind), with
+    ``name_text`` the text of each date and month. Council codes and placement types are looked
+    up in small tables (a hash join: quicker than lists of codes): NULL when not a code."""
+    selected = []
+    joins = []
+    for column, kind in columns.items():
+        text = f"r.c{header.index(column)}"
+        if kind == "TEXT":
+            selected.append(f"{text} AS {column}")
+        elif kind in ("COUNCIL", "PLACEMENT"):
+            pairs, sql_type = _codes(kind)
+            values = ", ".join(
+                f"({_literal(read)}, CAST({_literal(code)} AS {sql_type}))" for read, code in pairs
+            )
+            joins.append(
+                f"LEFT JOIN (VALUES {values}) {column}_codes(text, code) "
+                f"ON {column}_codes.text = {text}"
+            )
+            selected.append(f"{column}_codes.code AS {column}")
+        elif kind == "MONTH":
+            selected.append(
+                f"{text} AS {column}_text, TRY_CAST({text} || '-01' AS DATE) AS {column}"
+            )
+        else:
+            selected.append(f"{text} AS {column}_text, TRY_CAST({text} AS DATE) AS {column}")
+    return (
+        f"(SELECT {', '.join(selected)} "  # noqa: S608
+        f"FROM {_read_csv(path, header)} r {' '.join(joins)})"
     )
+
+
+def _fast_looked_after_sql(path: Path, header: Sequence[str]) -> str:
+    typed = _fast_source(
+        path,
+        header,
+        {
+            "child_id": "TEXT",
+            "council": "COUNCIL",
+            "birth_month": "MONTH",
+            "episode_start": "DATE",
+            "episode_end": "DATE",
+            "placement_start": "DATE",
+            "placement_end": "DATE",
+            "placement_type": "PLACEMENT",
+        },
+    )
+    ok = f"""
+        {_fast_child_id()} AND council IS NOT NULL AND {_fast_month("birth_month")}
+        AND {_fast_date("episode_start")} AND {_fast_date("placement_start")}
+        AND (episode_end_text IS NULL OR {_fast_date("episode_end")})
+        AND (placement_end_text IS NULL OR {_fast_date("placement_end")})
+        AND placement_type IS NOT NULL
+        AND (episode_end IS NULL OR episode_end >= episode_start)
+        AND (placement_end IS NULL OR placement_end >= placement_start)
+        AND placement_start >= episode_start
+        AND (episode_end IS NULL OR placement_end <= episode_end)
+    """
+    return f"""
+        CREATE OR REPLACE TEMP TABLE la_fast AS
+        SELECT child_id, council, birth_month, episode_start, episode_end, placement_start,
+               placement_end, placement_type, coalesce({ok}, false) AS ok
+        FROM {typed}
+    """  # noqa: S608  (SQL built from this module's constants and a quoted path only)
+
+
+_CROSSING = """
+    same_child AND (
+        placement_start < previous_end
+        OR episode_start < previous_start
+        OR (episode_start = previous_start
+            AND (episode_end IS DISTINCT FROM previous_episode_end
+                 OR council <> previous_council)))
+"""
+
+
+def _neighbours(source: str, order: str) -> str:
+    """SQL: the rows of ``source`` in ``order`` (empty: as stored), each with ``same_child``
+    (the row before is of the same child) and ``crossing``: the two rows break a check across
+    rows when taken in date order.
+
+    Rows of a child in date order pass every check across rows when each starts on or after the
+    end of the one before (so each placement ends no later than the next starts: none overlap),
+    its episode does not start before that one's, and when the episode is the same its end and
+    council are too (so every row of an episode agrees with its first). A placement of no days
+    inside another, or two episodes of a child interleaved, do not pass though they are allowed:
+    the ordered pass then decides.
+    """
+    return f"""
+        SELECT ok, child_id, coalesce(same_child, false) AS same_child,
+               coalesce({_CROSSING}, false) AS crossing
+        FROM (
+            SELECT ok, child_id, council, episode_start, episode_end, placement_start,
+                   lag(child_id) OVER w = child_id AS same_child,
+                   lag(coalesce(placement_end, 'infinity'::DATE)) OVER w AS previous_end,
+                   lag(episode_start) OVER w AS previous_start,
+                   lag(episode_end) OVER w AS previous_episode_end,
+                   lag(council) OVER w AS previous_council
+            FROM {source}
+            WINDOW w AS ({order})
+        )
+    """  # noqa: S608
+
+
+def _fast_looked_after_passes(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every row of ``la_fast`` passes the checks of its own and across rows.
+
+    The rows are first taken as stored (file order, but for the few blocks that a parallel read
+    stores out of order): a child whose rows are one run there, in date order, is settled. The
+    others (``la_suspects``: rows in several runs or not in date order) are then checked sorted
+    by child and date; when a file is not grouped by child at all, that is every child.
+    """
     con.execute(
         f"""
-        CREATE TEMP {kind(cp_kept)} cp AS
-        SELECT child_id, council_d AS council, birth_month_d AS birth_month,
-               registration_date_d AS registration_date,
-               deregistration_date_d AS deregistration_date, concerns_d AS concerns
-        FROM cp_typed WHERE {cp_kept}
+        CREATE OR REPLACE TEMP TABLE la_suspects AS
+        SELECT child_id, count(*) FILTER (WHERE NOT ok) AS bad
+        FROM ({_neighbours("la_fast", "")})
+        WHERE NOT same_child OR NOT ok OR crossing
+        GROUP BY child_id
+        HAVING count(*) > 1 OR bool_or(NOT ok)
         """  # noqa: S608
     )
+    found = con.execute("SELECT coalesce(sum(bad), 0), count(*) FROM la_suspects").fetchone()
+    if found is None or found[0]:
+        return False
+    if found[1]:
+        suspects = "(SELECT * FROM la_fast WHERE child_id IN (SELECT child_id FROM la_suspects))"
+        crossing = con.execute(
+            "SELECT count(*) FILTER (WHERE crossing) FROM "  # noqa: S608
+            f"({_neighbours(suspects, 'ORDER BY child_id, placement_start, placement_end')})"
+        ).fetchone()
+        if crossing is None or crossing[0]:
+            return False
+    return True
+
+
+def _fast_looked_after(con: duckdb.DuckDBPyConnection, path: Path, header: Sequence[str]) -> bool:
+    """Read ``looked_after.csv`` by the fast pass; when it passes, ``la`` is its typed table."""
+    try:
+        con.execute(_fast_looked_after_sql(path, header))
+    except duckdb.Error:
+        con.execute("DROP TABLE IF EXISTS la_fast")
+        return False
+    passed = _fast_looked_after_passes(con)
+    con.execute("DROP TABLE la_suspects")
+    if not passed:
+        con.execute("DROP TABLE la_fast")
+        return False
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW la AS SELECT child_id, council, birth_month, episode_start, "
+        "episode_end, placement_start, placement_end, placement_type FROM la_fast"
+    )
+    return True
+
+
+def _fast_child_protection_sql(path: Path, header: Sequence[str]) -> str:
+    typed = _fast_source(
+        path,
+        header,
+        {
+            "child_id": "TEXT",
+            "council": "COUNCIL",
+            "birth_month": "MONTH",
+            "registration_date": "DATE",
+            "deregistration_date": "DATE",
+            "concerns": "TEXT",
+        },
+    )
+    ok = f"""
+        {_fast_child_id()} AND council IS NOT NULL
+        AND (birth_month_text IS NULL OR {_fast_month("birth_month")})
+        AND {_fast_date("registration_date")}
+        AND (deregistration_date_text IS NULL OR {_fast_date("deregistration_date")})
+        AND (deregistration_date IS NULL OR deregistration_date >= registration_date)
+    """
+    return f"""
+        CREATE OR REPLACE TEMP TABLE cp_fast AS
+        SELECT child_id, council, birth_month, registration_date, deregistration_date,
+               coalesce(concerns, '') AS concerns_text, coalesce({ok}, false) AS ok
+        FROM {typed}
+    """  # noqa: S608
+
+
+def _fast_child_protection(
+    con: duckdb.DuckDBPyConnection, path: Path, header: Sequence[str]
+) -> bool:
+    """Read ``child_protection.csv`` by the fast pass; when it passes, ``cp`` is its typed table
+    with the concern codes, which are read and checked once per distinct text."""
+    try:
+        con.execute(_fast_child_protection_sql(path, header))
+    except duckdb.Error:
+        con.execute("DROP TABLE IF EXISTS cp_fast")
+        return False
     con.execute(
         f"""
-        CREATE TEMP {kind(pop_kept)} pop AS
-        SELECT council_d AS council, year_d AS year, population_0_17_d AS population_0_17
-        FROM pop_typed WHERE {pop_kept}
+        CREATE OR REPLACE TEMP TABLE cp_concerns AS
+        SELECT concerns_text, {_concern_list("concerns_text")} AS concerns
+        FROM (SELECT DISTINCT concerns_text FROM cp_fast)
         """  # noqa: S608
     )
+    found = con.execute(
+        f"""
+        SELECT (SELECT count(*) FROM cp_fast WHERE NOT ok)
+               + (SELECT count(*) FROM (SELECT unnest(concerns) AS code FROM cp_concerns)
+                  WHERE code NOT IN ({_in_list(formats.CONCERN_CODES)}))
+        """  # noqa: S608
+    ).fetchone()
+    if found is None or found[0]:
+        con.execute("DROP TABLE cp_fast")
+        con.execute("DROP TABLE cp_concerns")
+        return False
+    # A table, not a view: the indicators read it several times, and it is a tenth of ``la``.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE cp AS
+        SELECT f.child_id, f.council, f.birth_month, f.registration_date, f.deregistration_date,
+               c.concerns
+        FROM cp_fast f JOIN cp_concerns c USING (concerns_text)
+        """
+    )
+    con.execute("DROP TABLE cp_fast")
+    con.execute("DROP TABLE cp_concerns")
+    return True
+
+
+_FastPass = Callable[[duckdb.DuckDBPyConnection, Path, Sequence[str]], bool]
+
+
+@dataclass(frozen=True)
+class _File:
+    key: str
+    path: Path
+    required: tuple[str, ...]
+    ordered: Callable[[str], str]
+    fast: _FastPass | None
 
 
 def load_validated(
@@ -588,29 +902,47 @@ def load_validated(
     *,
     drop_invalid: bool = False,
     limit: int = LISTING_LIMIT,
+    fast: bool = True,
 ) -> ValidationReport:
     """Check the files and create the tables ``la``, ``cp`` and ``pop`` in ``con``.
 
     Returns the report of problems found (empty when there are none), whose rows were left out
     because ``drop_invalid`` was set. Raises ``ChildLevelDataError`` when a file cannot be read,
-    or when there are problems and ``drop_invalid`` is not set.
+    or when there are problems and ``drop_invalid`` is not set. ``fast=False`` reads every file
+    by the ordered pass (the fast pass gives the same tables and the same report).
     """
-    names = {
-        "la": files.looked_after.name,
-        "cp": files.child_protection.name,
-        "pop": files.population.name,
-    }
-    unreadable = [
-        problem
-        for problem in (
-            _load(con, files.looked_after, formats.LOOKED_AFTER_COLUMNS, _looked_after_sql),
-            _load(
-                con, files.child_protection, formats.CHILD_PROTECTION_COLUMNS, _child_protection_sql
-            ),
-            _load(con, files.population, formats.POPULATION_COLUMNS, _population_sql),
-        )
-        if problem is not None
-    ]
+    inputs = (
+        _File(
+            "la",
+            files.looked_after,
+            formats.LOOKED_AFTER_COLUMNS,
+            _looked_after_sql,
+            _fast_looked_after,
+        ),
+        _File(
+            "cp",
+            files.child_protection,
+            formats.CHILD_PROTECTION_COLUMNS,
+            _child_protection_sql,
+            _fast_child_protection,
+        ),
+        _File("pop", files.population, formats.POPULATION_COLUMNS, _population_sql, None),
+    )
+    names = {file.key: file.path.name for file in inputs}
+    unreadable: list[Problem] = []
+    ordered: list[str] = []  # the files read by the ordered pass
+    for file in inputs:
+        header = _header_of(file.path, file.required)
+        if isinstance(header, Problem):
+            unreadable.append(header)
+            continue
+        if fast and file.fast is not None and file.fast(con, file.path, header):
+            continue
+        problem = _load(con, file.path, header, file.required, file.ordered)
+        if problem is None:
+            ordered.append(file.key)
+        else:
+            unreadable.append(problem)
     if unreadable:
         raise ChildLevelDataError(
             ValidationReport(problems=tuple(unreadable), total=len(unreadable), fatal=True)
@@ -619,15 +951,21 @@ def load_validated(
         "CREATE OR REPLACE TEMP TABLE problems (file_key VARCHAR, row_no BIGINT, "
         "check_no INTEGER, value VARCHAR, args VARCHAR[])"
     )
-    _collect(con, "la", _LOOKED_AFTER_ROW_CHECKS)
-    _collect(con, "cp", _CHILD_PROTECTION_ROW_CHECKS)
-    _collect(con, "pop", _POPULATION_ROW_CHECKS)
+    row_checks = {
+        "la": _LOOKED_AFTER_ROW_CHECKS,
+        "cp": _CHILD_PROTECTION_ROW_CHECKS,
+        "pop": _POPULATION_ROW_CHECKS,
+    }
+    for key in ordered:
+        _collect(con, key, row_checks[key])
     # Across rows, only among rows without a problem of their own.
-    _build_cross_sources(con)
-    _collect(con, "la", _LOOKED_AFTER_CROSS_CHECKS, start=len(_LOOKED_AFTER_ROW_CHECKS))
-    _collect(con, "pop", _POPULATION_CROSS_CHECKS, start=len(_POPULATION_ROW_CHECKS))
+    _build_cross_sources(con, ordered)
+    if "la" in ordered:
+        _collect(con, "la", _LOOKED_AFTER_CROSS_CHECKS, start=len(_LOOKED_AFTER_ROW_CHECKS))
+    if "pop" in ordered:
+        _collect(con, "pop", _POPULATION_CROSS_CHECKS, start=len(_POPULATION_ROW_CHECKS))
     report = _report(con, names, limit)
     if report.total and not drop_invalid:
         raise ChildLevelDataError(report)
-    _build_clean_tables(con)
+    _build_clean_tables(con, ordered)
     return report
