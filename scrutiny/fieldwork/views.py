@@ -560,7 +560,13 @@ def reading_moderate(request: AuthenticatedRequest, pk: int, record_pk: int) -> 
 @login_required
 def reading_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk, "fieldwork.view_results")
-    sample = _sample(inspection)
+    sample = selectors.sample_of(inspection=inspection)
+    if sample is None:
+        return render(
+            request,
+            "fieldwork/results_none.html",
+            _context(request, inspection),
+        )
     return render(
         request,
         "fieldwork/results.html",

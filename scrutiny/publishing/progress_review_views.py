@@ -18,7 +18,9 @@ from scrutiny.publishing.report import render_pdf
 from scrutiny.publishing.views import CorrectionForm
 
 
-def _page(request: HttpRequest, version: ProgressReviewVersion) -> HttpResponse:
+def _page(
+    request: HttpRequest, version: ProgressReviewVersion, *, pinned: bool = False
+) -> HttpResponse:
     versions = version.review.versions.order_by("number")
     latest = versions.last()
     return render(
@@ -29,6 +31,7 @@ def _page(request: HttpRequest, version: ProgressReviewVersion) -> HttpResponse:
             "review": version.review,
             "versions": versions,
             "is_latest": latest is not None and latest.pk == version.pk,
+            "pinned": pinned,
         },
     )
 
@@ -38,7 +41,7 @@ def review_latest(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def review_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    return _page(request, reports.published_version(review_pk=pk, number=number))
+    return _page(request, reports.published_version(review_pk=pk, number=number), pinned=True)
 
 
 def _pdf(version: ProgressReviewVersion) -> HttpResponse:

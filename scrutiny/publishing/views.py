@@ -32,7 +32,9 @@ def partnership(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _report_page(request: HttpRequest, version: ReportVersion) -> HttpResponse:
+def _report_page(
+    request: HttpRequest, version: ReportVersion, *, pinned: bool = False
+) -> HttpResponse:
     versions = version.inspection.report_versions.order_by("number")
     latest = versions.last()
     return render(
@@ -43,6 +45,7 @@ def _report_page(request: HttpRequest, version: ReportVersion) -> HttpResponse:
             "inspection": version.inspection,
             "versions": versions,
             "is_latest": latest is not None and latest.pk == version.pk,
+            "pinned": pinned,
         },
     )
 
@@ -52,7 +55,9 @@ def report_latest(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    return _report_page(request, selectors.report_version(inspection_pk=pk, number=number))
+    return _report_page(
+        request, selectors.report_version(inspection_pk=pk, number=number), pinned=True
+    )
 
 
 def _pdf(version: ReportVersion) -> HttpResponse:

@@ -145,3 +145,16 @@ def test_property_protected_lines_never_show_a_small_count(yes: int, no: int) ->
 
 def test_share_of_nothing_has_no_share() -> None:
     assert share_of(0, 0).share is None
+
+
+def test_results_before_any_sample_say_so_instead_of_failing(cast) -> None:
+    from django.test import Client
+
+    from tests import factories
+
+    inspection = factories.inspection(team=((cast.inspector_a, "inspector"),))
+    client = Client()
+    client.force_login(cast.inspector_a)
+    response = client.get(f"/fieldwork/inspections/{inspection.pk}/reading/results/")
+    assert response.status_code == 200
+    assert "no sample of records has been drawn" in response.content.decode()
