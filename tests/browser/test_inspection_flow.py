@@ -44,7 +44,7 @@ def test_east_ayrshire_goes_from_evaluating_to_published(browser: Any, live_serv
     qa = _as(browser, base, "qa@inspectorate.example")
     qa.goto(f"{detail}quality-assurance/")
     _accessible(qa)
-    qa.check("input[name=decision][value=signed_off]")
+    qa.locator("label", has_text="Signed off").click()
     qa.fill("textarea[name=comments]", "Grades consistent with the evidence.")
     qa.click("text=Record decision")
     assert "Your decision is recorded." in qa.content()
