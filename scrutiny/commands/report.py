@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -23,6 +24,46 @@ class Format(StrEnum):
 def _fail(message: str) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(2)
+
+
+def _print_list(objects: Iterable[Any]) -> None:
+    """One tab-separated line per report: id, partnership, status, title."""
+    for obj in objects:
+        fields = [str(obj.pk), obj.partnership.name, obj.status, obj.title]
+        typer.echo("\t".join(field.replace("\t", " ") for field in fields))
+
+
+def _check_arguments(
+    identifier: int | None, output: Path | None, *, command: str
+) -> tuple[int, Path]:
+    if identifier is None:
+        raise _fail(f"Give an id (see `scrutiny report {command} --list`), or --list.")
+    if output is None:
+        raise _fail("Give the file to write with -o FILE.")
+    return identifier, output
+
+
+def _write(
+    output: Path,
+    output_format: Format,
+    *,
+    frozen: Any,
+    render_document: Callable[..., str],
+    render_pdf: Callable[[str], bytes],
+    subject: Any,
+) -> None:
+    """A published report's frozen version, or the current draft marked as a draft."""
+    if output_format == Format.pdf:
+        if frozen is not None:
+            output.write_bytes(bytes(frozen.pdf))
+        else:
+            output.write_bytes(render_pdf(render_document(subject, draft=True)))
+    elif frozen is not None:
+        html = render_document(subject, draft=False, version=frozen.number, body=frozen.html)
+        output.write_text(html, encoding="utf-8")
+    else:
+        output.write_text(render_document(subject, draft=True), encoding="utf-8")
+    typer.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).", err=True)
 
 
 @report_app.command("inspection")
@@ -49,46 +90,27 @@ def inspection_report(
     from scrutiny.publishing.models import ReportVersion
 
     if list_:
-        for inspection in Inspection.objects.select_related("partnership").order_by("pk"):
-            fields = [
-                str(inspection.pk),
-                inspection.partnership.name,
-                inspection.status,
-                inspection.title,
-            ]
-            typer.echo("\t".join(field.replace("\t", " ") for field in fields))
+        _print_list(Inspection.objects.select_related("partnership").order_by("pk"))
         return
-    if inspection_id is None:
-        raise _fail("Give an inspection id (see `scrutiny report inspection --list`), or --list.")
-    if output is None:
-        raise _fail("Give the file to write with -o FILE.")
-    found = Inspection.objects.filter(pk=inspection_id).first()
-    if found is None:
+    inspection_id, path = _check_arguments(inspection_id, output, command="inspection")
+    inspection = Inspection.objects.filter(pk=inspection_id).first()
+    if inspection is None:
         raise _fail(
             f"There is no inspection {inspection_id}: see `scrutiny report inspection --list`."
         )
-    inspection = found
-    version = (
+    frozen = (
         ReportVersion.objects.filter(inspection=inspection).order_by("-number").first()
         if inspection.is_published
         else None
     )
-    if output_format == Format.pdf:
-        data = (
-            bytes(version.pdf)
-            if version
-            else report.render_pdf(report.render_document(inspection, draft=True))
-        )
-        output.write_bytes(data)
-    else:
-        if version is not None:
-            html = report.render_document(
-                inspection, draft=False, version=version.number, body=version.html
-            )
-        else:
-            html = report.render_document(inspection, draft=True)
-        output.write_text(html, encoding="utf-8")
-    typer.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).", err=True)
+    _write(
+        path,
+        output_format,
+        frozen=frozen,
+        render_document=report.render_document,
+        render_pdf=report.render_pdf,
+        subject=inspection,
+    )
 
 
 @report_app.command("progress-review")
@@ -115,37 +137,21 @@ def progress_review_report(
     from scrutiny.publishing.report import render_pdf
 
     if list_:
-        for review in ProgressReview.objects.select_related("partnership").order_by("pk"):
-            fields = [str(review.pk), review.partnership.name, review.status, review.title]
-            typer.echo("\t".join(field.replace("\t", " ") for field in fields))
+        _print_list(ProgressReview.objects.select_related("partnership").order_by("pk"))
         return
-    if review_id is None:
-        raise _fail(
-            "Give a progress review id (see `scrutiny report progress-review --list`), or --list."
-        )
-    if output is None:
-        raise _fail("Give the file to write with -o FILE.")
-    found = ProgressReview.objects.filter(pk=review_id).first()
-    if found is None:
+    review_id, path = _check_arguments(review_id, output, command="progress-review")
+    review = ProgressReview.objects.filter(pk=review_id).first()
+    if review is None:
         raise _fail(
             f"There is no progress review {review_id}: "
             "see `scrutiny report progress-review --list`."
         )
-    review = found
-    version = review.versions.order_by("-number").first() if review.is_published else None
-    if output_format == Format.pdf:
-        data = (
-            bytes(version.pdf)
-            if version
-            else render_pdf(reports.render_document(review, draft=True))
-        )
-        output.write_bytes(data)
-    else:
-        if version is not None:
-            html = reports.render_document(
-                review, draft=False, version=version.number, body=version.html
-            )
-        else:
-            html = reports.render_document(review, draft=True)
-        output.write_text(html, encoding="utf-8")
-    typer.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).", err=True)
+    frozen = review.versions.order_by("-number").first() if review.is_published else None
+    _write(
+        path,
+        output_format,
+        frozen=frozen,
+        render_document=reports.render_document,
+        render_pdf=render_pdf,
+        subject=review,
+    )
