@@ -17,6 +17,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from scrutiny.accounts.models import LinkAssignment, User
+from scrutiny.errors import ServiceError
 from scrutiny.improvement.models import (
     Action,
     ActionMeasure,
@@ -42,18 +43,8 @@ from scrutiny.inspections.services import InspectionError, Upload, check_upload
 from scrutiny.places.models import Partnership
 
 
-class ImprovementError(Exception):
+class ImprovementError(ServiceError):
     """A change that cannot be made, with what is missing or wrong."""
-
-    def __init__(self, message: str, *, missing: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.missing = list(missing)
-
-    def __str__(self) -> str:
-        if not self.missing:
-            return self.message
-        return f"{self.message} " + " ".join(self.missing)
 
 
 NOT_PUBLISHED = "An action plan follows a published report: this inspection is not published."

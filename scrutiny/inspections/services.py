@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scrutiny.accounts.models import User
+from scrutiny.errors import ServiceError
 from scrutiny.frameworks.models import QualityIndicator
 from scrutiny.inspections.models import (
     AreaForImprovement,
@@ -34,18 +35,8 @@ from scrutiny.inspections.models import (
 )
 
 
-class InspectionError(Exception):
+class InspectionError(ServiceError):
     """A change that cannot be made, with what is missing or wrong."""
-
-    def __init__(self, message: str, *, missing: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.missing = list(missing)
-
-    def __str__(self) -> str:
-        if not self.missing:
-            return self.message
-        return f"{self.message} " + " ".join(self.missing)
 
 
 NOT_EDITABLE = "This inspection is published: its findings can only change through a correction."
