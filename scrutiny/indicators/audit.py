@@ -12,7 +12,8 @@ from scrutiny.indicators.models import (
     IndicatorLink,
     IndicatorSeries,
     Publication,
+    Rebase,
 )
 
-for model in (Indicator, Publication, IndicatorSeries, IndicatorLink, ChildLevelRun):
+for model in (Indicator, Publication, IndicatorSeries, IndicatorLink, Rebase, ChildLevelRun):
     auditlog.register(model)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -165,6 +166,34 @@ class ComparatorGroupForm(forms.Form):
 class TargetForm(forms.Form):
     target = forms.FloatField(
         required=False, help_text="Leave blank for no target. It gives the chart an assurance icon."
+    )
+
+
+class RebaseForm(forms.Form):
+    period = forms.ChoiceField(label="Recalculate the centre line and limits from")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "The change in the process that starts in this period (a new service, a new "
+            "definition). Recalculate only after a sustained change with a known cause."
+        ),
+    )
+
+    def __init__(self, *args: Any, periods: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["period"])
+        field.choices = [("", "Choose a period"), *((p, p) for p in periods)]
+
+
+class BaselineForm(forms.Form):
+    points = forms.IntegerField(
+        required=False,
+        min_value=2,
+        label="Fix the limits on the first points",
+        help_text=(
+            "The number of points, from the start of each group, that set its centre line and "
+            "limits; later points are judged against them. Leave blank to use every point."
+        ),
     )
 
 

@@ -10,7 +10,10 @@ partnership follows.
 - ``Observation``: one value of one indicator, for one area and period, from one publication;
   ``suppressed`` marks a cell published as ``*``, ``-`` or ``c`` (never stored as zero).
 - ``IndicatorSeries``: an indicator as followed by one partnership (its chart page, its target,
-  its links to areas for improvement and actions). Other apps link to it generically.
+  its fixed baseline, its links to areas for improvement and actions). Other apps link to it
+  generically.
+- ``Rebase``: a period from which a partnership's chart gets a new centre line and limits,
+  recorded with the reason (a known change in the process).
 - ``ChildLevelRun``: one upload of child-level files, computed in the background; the files are
   deleted once the aggregates are stored.
 """
@@ -209,6 +212,8 @@ class IndicatorSeries(models.Model):
     )
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="series")
     target = models.FloatField(null=True, blank=True)
+    # Each group's centre and limits from its first N points only (blank: from all of them).
+    baseline_points = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["partnership", "indicator__order", "indicator__title"]
@@ -225,6 +230,30 @@ class IndicatorSeries(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership_id": self.partnership_id}
+
+
+class Rebase(models.Model):
+    """From ``period`` on, the chart has a new centre line and limits, because of ``reason``."""
+
+    series = models.ForeignKey(IndicatorSeries, on_delete=models.CASCADE, related_name="rebases")
+    period = models.CharField(max_length=10)
+    reason = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["series", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "period"], name="rebase_once_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series}: new limits from {self.period}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"partnership_id": self.series.partnership_id}
 
 
 class IndicatorLink(models.Model):

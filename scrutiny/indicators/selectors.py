@@ -40,6 +40,7 @@ from scrutiny.indicators.models import (
     IndicatorSeries,
     Observation,
     Publication,
+    Rebase,
     Unit,
 )
 from scrutiny.places.models import SCOTLAND_CODE, Area, ComparatorGroup, Partnership
@@ -50,6 +51,10 @@ FELL_BACK = (
     "and these figures have only the value."
 )
 OMITTED = "{count} suppressed {periods} not charted."
+REBASE_IGNORED = "The limits were to be recalculated from {period}, which has no figure now."
+LIMITS_NOT_USED = "Drawn with limits from all the points: the chosen limits do not fit ({problem})"
+REBASE_UNKNOWN = "{period} is not one of the periods charted."
+REBASE_FIRST = "{period} is the first period charted: the limits already start there."
 
 
 @dataclass(frozen=True)
@@ -300,42 +305,110 @@ class ChartView:
         )
 
 
+@dataclass(frozen=True)
+class Limits:
+    """A partnership's choices for its chart: the target, the periods from which the centre line
+    and limits are recalculated, and a fixed baseline (limits from each group's first N points)."""
+
+    target: float | None = None
+    rebase: tuple[str, ...] = ()
+    baseline_points: int | None = None
+
+
+def _draw(indicator: Indicator, usable: Sequence[Point], options: SpcOptions) -> SpcResult:
+    periods = [p.period for p in usable]
+    kind = ChartType(indicator.chart)
+    if kind in (ChartType.P, ChartType.U) and _has_fractions(usable):
+        chart = p_chart if kind == ChartType.P else u_chart
+        return chart(
+            periods=periods,
+            numerators=[p.numerator or 0.0 for p in usable],
+            denominators=[p.denominator or 0.0 for p in usable],
+            options=options,
+            multiplier=indicator.multiplier,
+        )
+    values = [p.value or 0.0 for p in usable]
+    if kind == ChartType.RUN:
+        return run_chart(periods=periods, values=values, options=options)
+    return xmr_chart(periods=periods, values=values, options=options)
+
+
+def _has_fractions(usable: Sequence[Point]) -> bool:
+    return bool(usable) and all(p.numerator is not None and p.denominator for p in usable)
+
+
+def _usable(points: Sequence[Point]) -> list[Point]:
+    return [p for p in points if not p.suppressed and p.value is not None]
+
+
+def _options(indicator: Indicator, limits: Limits, rebase: tuple[str, ...]) -> SpcOptions:
+    return SpcOptions(
+        improvement=Improvement(indicator.improvement),
+        target=limits.target,
+        unit=indicator.period_unit,
+        rebase=rebase,
+        fix_after=limits.baseline_points,
+    )
+
+
 def _spc(
-    indicator: Indicator, points: Sequence[Point], target: float | None
+    indicator: Indicator, points: Sequence[Point], limits: Limits | None = None
 ) -> tuple[SpcResult | None, str, list[str]]:
-    usable = [p for p in points if not p.suppressed and p.value is not None]
+    limits = limits or Limits()
+    usable = _usable(points)
     notes: list[str] = []
     if len(usable) < len(points):
         count = len(points) - len(usable)
         notes.append(OMITTED.format(count=count, periods="period" if count == 1 else "periods"))
     if not points:
         return None, NO_FIGURES, notes
-    periods = [p.period for p in usable]
-    options = SpcOptions(
-        improvement=Improvement(indicator.improvement),
-        target=target,
-        unit=indicator.period_unit,
-    )
     kind = ChartType(indicator.chart)
+    if kind in (ChartType.P, ChartType.U) and not _has_fractions(usable):
+        notes.append(FELL_BACK.format(chart=kind.label))
+    present = {p.period for p in usable}
+    rebase = tuple(period for period in limits.rebase if period in present)
+    notes.extend(REBASE_IGNORED.format(period=p) for p in limits.rebase if p not in present)
     try:
-        if kind in (ChartType.P, ChartType.U):
-            if usable and all(p.numerator is not None and p.denominator for p in usable):
-                chart = p_chart if kind == ChartType.P else u_chart
-                result = chart(
-                    periods=periods,
-                    numerators=[p.numerator or 0.0 for p in usable],
-                    denominators=[p.denominator or 0.0 for p in usable],
-                    options=options,
-                    multiplier=indicator.multiplier,
-                )
-                return result, "", notes
-            notes.append(FELL_BACK.format(chart=ChartType(kind).label))
-        values = [p.value or 0.0 for p in usable]
-        if kind == ChartType.RUN:
-            return run_chart(periods=periods, values=values, options=options), "", notes
-        return xmr_chart(periods=periods, values=values, options=options), "", notes
+        return _draw(indicator, usable, _options(indicator, limits, rebase)), "", notes
+    except SpcInputError as exc:
+        if not (rebase or limits.baseline_points):
+            return None, f"No chart: {exc}", notes
+        notes.append(LIMITS_NOT_USED.format(problem=exc))
+    try:
+        plain = _options(indicator, Limits(target=limits.target), ())
+        return _draw(indicator, usable, plain), "", notes
     except SpcInputError as exc:
         return None, f"No chart: {exc}", notes
+
+
+def _series_points(series: IndicatorSeries) -> list[Point]:
+    area = series.partnership.area_id
+    return _observations([series.indicator_id], [area]).get((series.indicator_id, area), [])
+
+
+def charted_periods(*, series: IndicatorSeries) -> list[str]:
+    """The periods of the partnership's chart with a figure, in order."""
+    return [p.period for p in _usable(_series_points(series))]
+
+
+def limits_problem(*, series: IndicatorSeries, limits: Limits) -> str | None:
+    """Why the partnership's chart cannot be drawn with ``limits`` (None when it can): a period
+    to rebase at that is not a charted period or is the first, or a group or baseline too short
+    for the chart."""
+    usable = _usable(_series_points(series))
+    if not usable:
+        return NO_FIGURES
+    periods = [p.period for p in usable]
+    for period in limits.rebase:
+        if period not in periods:
+            return REBASE_UNKNOWN.format(period=period)
+        if period == periods[0]:
+            return REBASE_FIRST.format(period=period)
+    try:
+        _draw(series.indicator, usable, _options(series.indicator, limits, limits.rebase))
+    except SpcInputError as exc:
+        return str(exc)
+    return None
 
 
 def _current(
@@ -482,7 +555,7 @@ def _charts(
         s.indicator_id: s
         for s in IndicatorSeries.objects.filter(
             partnership=partnership, indicator_id__in=[i.pk for i in indicators]
-        )
+        ).prefetch_related("rebases")
     }
     charts = []
     for indicator in indicators:
@@ -503,11 +576,20 @@ def _charts(
             comparator_name=comparator.name if comparator else "",
         )
         if with_spc:
-            view.result, view.problem, view.notes = _spc(
-                indicator, points, own.target if own else None
-            )
+            view.result, view.problem, view.notes = _spc(indicator, points, series_limits(own))
         charts.append(view)
     return charts
+
+
+def series_limits(series: IndicatorSeries | None) -> Limits:
+    """The partnership's choices for the chart of ``series`` (none without one)."""
+    if series is None:
+        return Limits()
+    return Limits(
+        target=series.target,
+        rebase=tuple(r.period for r in series.rebases.all()),
+        baseline_points=series.baseline_points,
+    )
 
 
 def dashboard(*, partnership: Partnership, group_id: str | None = None) -> Dashboard:
@@ -531,6 +613,15 @@ class ChartPage:
     area_links: list[IndicatorLink]
     object_links: list[IndicatorLink]
     measured_by: list[Any]
+    rebases: list[Rebase] = field(default_factory=list)
+
+    @property
+    def rebase_choices(self) -> list[str]:
+        """The charted periods the limits could be recalculated from: not the first one, nor
+        one already chosen."""
+        chosen = {r.period for r in self.rebases}
+        periods = [p.period for p in _usable(self.chart.points)]
+        return [p for p in periods[1:] if p not in chosen]
 
 
 def _other_links(series: IndicatorSeries) -> list[Any]:
@@ -562,7 +653,10 @@ def chart_page(
             rows.append((area.name, [chart.formatted(values.get(p.period)) for p in chart.points]))
     links: list[IndicatorLink] = []
     measured: list[Any] = []
+    rebases: list[Rebase] = []
     if chart.series is not None:
+        order = {p.period: i for i, p in enumerate(chart.points)}
+        rebases = sorted(chart.series.rebases.all(), key=lambda r: order.get(r.period, -1))
         links = list(
             chart.series.links.select_related("area_for_improvement__inspection", "content_type")
         )
@@ -575,6 +669,7 @@ def chart_page(
         area_links=[link for link in links if link.area_for_improvement_id],
         object_links=[link for link in links if link.content_type_id],
         measured_by=measured,
+        rebases=rebases,
     )
 
 
@@ -677,7 +772,7 @@ def public_indicators(*, partnership: Partnership) -> PublicIndicators:
         chart.scotland = {
             period: scotland[(chart.indicator.pk, 0, period)].value for period in chart.scotland
         }
-        chart.result, chart.problem, chart.notes = _spc(chart.indicator, chart.points, None)
+        chart.result, chart.problem, chart.notes = _spc(chart.indicator, chart.points)
     return PublicIndicators(
         partnership=partnership,
         charts=charts,

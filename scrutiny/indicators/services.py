@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from scrutiny.accounts.models import User
+from scrutiny.indicators import selectors
 from scrutiny.indicators.models import (
     ChartType,
     ChildLevelRun,
@@ -34,6 +35,7 @@ from scrutiny.indicators.models import (
     IndicatorSeries,
     Observation,
     Publication,
+    Rebase,
     Unit,
 )
 from scrutiny.indicators.periods import PeriodError, period_parse
@@ -188,6 +190,60 @@ def series_target_set(*, series: IndicatorSeries, target: float | None) -> Indic
         raise IndicatorError("The target must be a number.")
     series.target = target
     series.save(update_fields=["target"])
+    return series
+
+
+REASON_NEEDED = "Give the reason for new limits: the change in the process that starts there."
+REBASE_TWICE = "The limits are already recalculated from {period}."
+BASELINE_TOO_SHORT = "A fixed baseline needs at least 2 points."
+
+
+def _limits_check(series: IndicatorSeries, limits: selectors.Limits) -> None:
+    problem = selectors.limits_problem(series=series, limits=limits)
+    if problem is not None:
+        raise IndicatorError(problem)
+
+
+@transaction.atomic
+def series_rebase_add(
+    *, series: IndicatorSeries, period: str, reason: str, by: User | None
+) -> Rebase:
+    """Recalculate the chart's centre line and limits from ``period`` on, for ``reason``."""
+    period, reason = period.strip(), reason.strip()
+    if not reason:
+        raise IndicatorError(REASON_NEEDED)
+    limits = selectors.series_limits(series)
+    if period in limits.rebase:
+        raise IndicatorError(REBASE_TWICE.format(period=period))
+    _limits_check(
+        series,
+        selectors.Limits(
+            target=limits.target,
+            rebase=(*limits.rebase, period),
+            baseline_points=limits.baseline_points,
+        ),
+    )
+    return Rebase.objects.create(series=series, period=period, reason=reason, created_by=by)
+
+
+@transaction.atomic
+def series_rebase_remove(*, rebase: Rebase) -> None:
+    rebase.delete()
+
+
+@transaction.atomic
+def series_baseline_set(*, series: IndicatorSeries, points: int | None) -> IndicatorSeries:
+    """Fix each group's centre and limits on its first ``points`` points (None: on all)."""
+    if points is not None:
+        if points < 2:
+            raise IndicatorError(BASELINE_TOO_SHORT)
+        limits = selectors.series_limits(series)
+        _limits_check(
+            series,
+            selectors.Limits(target=limits.target, rebase=limits.rebase, baseline_points=points),
+        )
+    series.baseline_points = points
+    series.save(update_fields=["baseline_points"])
     return series
 
 

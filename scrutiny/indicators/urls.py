@@ -34,6 +34,13 @@ urlpatterns = [
     path("p/<slug:slug>/<slug:key>/", views.chart, name="chart"),
     path("p/<slug:slug>/<slug:key>/data.csv", views.chart_csv, name="chart-csv"),
     path("p/<slug:slug>/<slug:key>/target/", views.target, name="target"),
+    path("p/<slug:slug>/<slug:key>/baseline/", views.baseline, name="baseline"),
+    path("p/<slug:slug>/<slug:key>/rebases/", views.rebase_add, name="rebase-add"),
+    path(
+        "p/<slug:slug>/<slug:key>/rebases/<int:pk>/delete/",
+        views.rebase_delete,
+        name="rebase-delete",
+    ),
     path("p/<slug:slug>/<slug:key>/links/area/", views.link_area, name="link-area"),
     path("p/<slug:slug>/<slug:key>/links/action/", views.link_action, name="link-action"),
 ]

@@ -15,6 +15,7 @@ from scrutiny.indicators import selectors, services
 from scrutiny.indicators.forms import (
     ActionLinkForm,
     AreaLinkForm,
+    BaselineForm,
     CatalogueForm,
     ChildLevelForm,
     ComparatorGroupForm,
@@ -22,9 +23,16 @@ from scrutiny.indicators.forms import (
     LocalIndicatorForm,
     LocalUploadForm,
     LocalValueForm,
+    RebaseForm,
     TargetForm,
 )
-from scrutiny.indicators.models import ChildLevelRun, Indicator, IndicatorLink, IndicatorSeries
+from scrutiny.indicators.models import (
+    ChildLevelRun,
+    Indicator,
+    IndicatorLink,
+    IndicatorSeries,
+    Rebase,
+)
 from scrutiny.indicators.services import IndicatorError
 from scrutiny.places.models import ComparatorGroup, Partnership
 from scrutiny.publishing import gate
@@ -270,6 +278,9 @@ def chart(request: AuthenticatedRequest, slug: str, key: str) -> HttpResponse:
     if can["can_change"]:
         target = page.chart.series.target if page.chart.series else None
         context["target_form"] = TargetForm(initial={"target": target})
+        context["rebase_form"] = RebaseForm(periods=page.rebase_choices)
+        baseline = page.chart.series.baseline_points if page.chart.series else None
+        context["baseline_form"] = BaselineForm(initial={"points": baseline})
     return render(request, "indicators/chart.html", context)
 
 
@@ -304,6 +315,63 @@ def target(request: AuthenticatedRequest, slug: str, key: str) -> HttpResponse:
         messages.success(request, "Target saved.")
     else:
         messages.error(request, "The target must be a number (or blank for none).")
+    return redirect(series.get_absolute_url())
+
+
+@login_required
+@require_POST
+def rebase_add(request: AuthenticatedRequest, slug: str, key: str) -> HttpResponse:
+    partnership = _partnership(request, slug, "indicators.change_partnership_data")
+    series = _series(partnership, key)
+    form = RebaseForm(request.POST, periods=selectors.charted_periods(series=series)[1:])
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label or field.capitalize()
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+        return redirect(series.get_absolute_url())
+    try:
+        services.series_rebase_add(
+            series=series,
+            period=form.cleaned_data["period"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except IndicatorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"The centre line and limits are recalculated from {form.cleaned_data['period']}.",
+        )
+    return redirect(series.get_absolute_url())
+
+
+@login_required
+@require_POST
+def rebase_delete(request: AuthenticatedRequest, slug: str, key: str, pk: int) -> HttpResponse:
+    partnership = _partnership(request, slug, "indicators.change_partnership_data")
+    series = _series(partnership, key)
+    rebase = get_object_or_404(Rebase, pk=pk, series=series)
+    services.series_rebase_remove(rebase=rebase)
+    messages.success(request, f"The limits are no longer recalculated from {rebase.period}.")
+    return redirect(series.get_absolute_url())
+
+
+@login_required
+@require_POST
+def baseline(request: AuthenticatedRequest, slug: str, key: str) -> HttpResponse:
+    partnership = _partnership(request, slug, "indicators.change_partnership_data")
+    series = _series(partnership, key)
+    form = BaselineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The baseline must be a whole number of at least 2, or blank.")
+        return redirect(series.get_absolute_url())
+    try:
+        services.series_baseline_set(series=series, points=form.cleaned_data["points"])
+    except IndicatorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Baseline saved.")
     return redirect(series.get_absolute_url())
 
 

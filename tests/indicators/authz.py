@@ -60,6 +60,22 @@ EXPECTATIONS = {
     "indicators:target": Case(
         A_EDITORS, kwargs=_chart, method="post", data=lambda w: {"target": "5"}, ok=302
     ),
+    "indicators:baseline": Case(
+        A_EDITORS, kwargs=_chart, method="post", data=lambda w: {"points": "4"}, ok=302
+    ),
+    "indicators:rebase-add": Case(
+        A_EDITORS,
+        kwargs=_chart,
+        method="post",
+        data=lambda w: {"period": "2016", "reason": "A change."},
+        ok=302,
+    ),
+    "indicators:rebase-delete": Case(
+        A_EDITORS,
+        kwargs=lambda w: {**_chart(w), "pk": w.rebase_a.pk},
+        method="post",
+        ok=302,
+    ),
     "indicators:link-area": Case(
         A_LINKERS,
         kwargs=_chart,

@@ -1,6 +1,6 @@
 """Indicator objects for the authorisation walk: figures for partnership A, a local measure of
-A, a comparator group of A, a link from A's chart to an area for improvement, and a child-level
-run."""
+A, a comparator group of A, a link from A's chart to an area for improvement, new limits on that
+chart from 2019, and a child-level run."""
 
 from __future__ import annotations
 
@@ -49,6 +49,9 @@ def extend(world: Any) -> None:
     )
     world.indicator_link_a = services.indicator_link_area_add(
         series=world.series_a, area=world.published_area_a, by=cast.lead_a
+    )
+    world.rebase_a = services.series_rebase_add(
+        series=world.series_a, period="2019", reason="A new service.", by=cast.lead_a
     )
     world.run_a = ChildLevelRun.objects.create(
         title="A run",
