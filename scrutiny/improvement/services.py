@@ -460,6 +460,19 @@ def contact_add(
 
 
 @transaction.atomic
+def contact_change(
+    *, contact: Contact, date: date, kind: str, participants: str, notes: str
+) -> Contact:
+    """Correct a logged contact (the audit trail keeps what it said before)."""
+    _not_future(date, "The contact's date")
+    contact.date, contact.kind = date, kind
+    contact.participants, contact.notes = participants.strip(), notes.strip()
+    _clean(contact)
+    contact.save()
+    return contact
+
+
+@transaction.atomic
 def monitoring_note_add(
     *, partnership: Partnership, area: AreaForImprovement, date: date, text: str, by: User
 ) -> MonitoringNote:
@@ -467,6 +480,20 @@ def monitoring_note_add(
         raise ImprovementError("That area for improvement is another partnership's.")
     _not_future(date, "The note's date")
     note = MonitoringNote(partnership=partnership, area=area, date=date, text=text.strip(), by=by)
+    _clean(note)
+    note.save()
+    return note
+
+
+@transaction.atomic
+def monitoring_note_change(
+    *, note: MonitoringNote, area: AreaForImprovement, date: date, text: str
+) -> MonitoringNote:
+    """Correct a monitoring note (the audit trail keeps what it said before)."""
+    if area.inspection.partnership_id != note.partnership_id:
+        raise ImprovementError("That area for improvement is another partnership's.")
+    _not_future(date, "The note's date")
+    note.area, note.date, note.text = area, date, text.strip()
     _clean(note)
     note.save()
     return note

@@ -41,8 +41,10 @@ from scrutiny.improvement.models import (
     ActionPlan,
     ActionUpdateFile,
     Concern,
+    Contact,
     FindingEvidence,
     Milestone,
+    MonitoringNote,
     ProgressFinding,
     ProgressLevel,
     ProgressReview,
@@ -449,10 +451,11 @@ def _monitoring_form(
     heading: str,
     success: str,
     form_kwargs: Callable[[Partnership], dict[str, Any]] | None = None,
+    initial: dict[str, Any] | None = None,
 ) -> HttpResponse:
     partnership = _partnership(request, slug, "improvement.change_monitoring")
     extra = form_kwargs(partnership) if form_kwargs else {}
-    form = form_class(request.POST or None, **extra)
+    form = form_class(request.POST or None, initial=initial, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             save(partnership, form.cleaned_data)
@@ -481,6 +484,25 @@ def contact_add(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+def contact_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(Contact.objects.select_related("partnership"), pk=pk)
+    return _monitoring_form(
+        request,
+        contact.partnership.slug,
+        form_class=ContactForm,
+        save=lambda p, data: services.contact_change(contact=contact, **data),
+        heading=f"Change the contact of {contact.date.day} {contact.date:%B %Y}",
+        success="Contact changed.",
+        initial={
+            "date": contact.date,
+            "kind": contact.kind,
+            "participants": contact.participants,
+            "notes": contact.notes,
+        },
+    )
+
+
+@login_required
 def note_add(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return _monitoring_form(
         request,
@@ -490,6 +512,21 @@ def note_add(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         heading="Add a monitoring note",
         success="Monitoring note added.",
         form_kwargs=lambda p: {"partnership": p},
+    )
+
+
+@login_required
+def note_change(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    note = get_object_or_404(MonitoringNote.objects.select_related("partnership"), pk=pk)
+    return _monitoring_form(
+        request,
+        note.partnership.slug,
+        form_class=NoteForm,
+        save=lambda p, data: services.monitoring_note_change(note=note, **data),
+        heading=f"Change the monitoring note of {note.date.day} {note.date:%B %Y}",
+        success="Monitoring note changed.",
+        form_kwargs=lambda p: {"partnership": p},
+        initial={"area": note.area_id, "date": note.date, "text": note.text},
     )
 
 

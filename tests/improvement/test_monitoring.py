@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from scrutiny.accounts.models import LinkAssignment, Role
 from scrutiny.improvement import registry, services
-from scrutiny.improvement.models import Concern, Contact
+from scrutiny.improvement.models import Concern, Contact, MonitoringNote
 from scrutiny.improvement.services import ImprovementError
 from scrutiny.places.models import Partnership
 from tests import factories
@@ -141,6 +142,88 @@ def test_a_contact_is_logged_through_the_page(cast: Cast) -> None:
     assert response.status_code == 302
     contact = Contact.objects.get()
     assert contact.get_kind_display() == "Observation of a group" and contact.by == cast.link_a
+
+
+def test_the_link_inspector_corrects_a_contact_and_the_audit_keeps_the_old_text(
+    cast: Cast,
+) -> None:
+    partnership = _monitored(cast)
+    contact = Contact.objects.get(partnership=partnership)
+    url = reverse("improvement:contact-change", args=[contact.pk])
+    client = client_for(cast.link_a)
+    page = client.get(url)
+    assert page.status_code == 200 and SECRET_NOTE in page.text  # the form starts filled in
+    corrected = today() - timedelta(days=13)
+    response = client.post(
+        url,
+        {
+            "date": corrected.isoformat(),
+            "kind": "call",
+            "participants": "Chief social work officer",
+            "notes": "Budget agreed.",
+        },
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.date, contact.kind, contact.notes) == (corrected, "call", "Budget agreed.")
+    assert contact.by == cast.link_a  # who logged it does not change
+    change = LogEntry.objects.get_for_object(contact).filter(action=LogEntry.Action.UPDATE).get()
+    assert change.actor == cast.link_a
+    assert change.changes_dict["notes"] == [SECRET_NOTE, "Budget agreed."]
+    monitoring = client.get(reverse("improvement:monitoring", args=[partnership.slug])).text
+    assert url in monitoring
+
+
+def test_a_correction_is_refused_whole_with_the_reason(cast: Cast) -> None:
+    partnership = _monitored(cast)
+    contact = Contact.objects.get(partnership=partnership)
+    future = today() + timedelta(days=3)
+    response = client_for(cast.link_a).post(
+        reverse("improvement:contact-change", args=[contact.pk]),
+        {"date": future.isoformat(), "kind": "call", "participants": "X", "notes": "Changed"},
+    )
+    assert response.status_code == 200
+    assert "is in the future" in response.text
+    contact.refresh_from_db()
+    assert contact.notes == SECRET_NOTE
+
+
+def test_the_link_inspector_corrects_a_monitoring_note_within_the_partnership(
+    cast: Cast,
+) -> None:
+    partnership = _monitored(cast)
+    note = MonitoringNote.objects.get(partnership=partnership)
+    area_2 = note.area.inspection.areas_for_improvement.get(number=2)
+    response = client_for(cast.link_a).post(
+        reverse("improvement:note-change", args=[note.pk]),
+        {"area": area_2.pk, "date": today().isoformat(), "text": "About area 2 after all"},
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert (note.area, note.text) == (area_2, "About area 2 after all")
+    other = helpers.published_inspection(slug="east-ayrshire").areas_for_improvement.first()
+    assert other is not None
+    with pytest.raises(ImprovementError, match="another partnership's"):
+        services.monitoring_note_change(note=note, area=other, date=today(), text="No")
+    note.refresh_from_db()
+    assert note.area == area_2
+
+
+def test_only_the_inspectorate_corrects_contacts(cast: Cast) -> None:
+    partnership = _monitored(cast)
+    contact = Contact.objects.get(partnership=partnership)
+    url = reverse("improvement:contact-change", args=[contact.pk])
+    data = {"date": today().isoformat(), "kind": "call", "participants": "X", "notes": "Leaked"}
+    for user in (cast.lead_a, cast.viewer_a, cast.lead_b):
+        assert client_for(user).post(url, data).status_code == 403
+    anonymous = client_for(None).post(url, data)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/account/sign-in/")
+    contact.refresh_from_db()
+    assert contact.notes == SECRET_NOTE
+    monitoring_for_lead = client_for(cast.lead_a).get(
+        reverse("improvement:monitoring", args=[partnership.slug])
+    )
+    assert monitoring_for_lead.status_code == 403
 
 
 def test_an_administrator_assigns_and_ends_link_inspectors(cast: Cast) -> None:

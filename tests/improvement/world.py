@@ -1,6 +1,7 @@
 """Improvement objects for the authorisation walk: a plan on partnership A's published
-inspection, its action with a milestone, an update with a file and a measure, a concern, a
-draft progress review (inspector_a on its team) and a published one."""
+inspection, its action with a milestone, an update with a file and a measure, a contact, a
+monitoring note, a concern, a draft progress review (inspector_a on its team) and a published
+one."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from scrutiny.improvement.models import (
     ActionUpdate,
     ActionUpdateFile,
     Concern,
+    Contact,
     FindingEvidence,
     Milestone,
+    MonitoringNote,
     ProgressFinding,
     ProgressLevel,
     ProgressReview,
@@ -82,6 +85,21 @@ def extend(world: Any) -> None:
         severity=Concern.Severity.MEDIUM,
         raised_by=cast.link_a,
     )
+    contact = Contact.objects.create(
+        partnership=published.partnership,
+        date=date(2017, 3, 1),
+        kind=Contact.Kind.MEETING,
+        participants="Chief officers",
+        notes="Discussed the plan.",
+        by=cast.link_a,
+    )
+    note = MonitoringNote.objects.create(
+        partnership=published.partnership,
+        area=area,
+        date=date(2017, 3, 2),
+        text="Vision agreed.",
+        by=cast.link_a,
+    )
     review_lead = factories.user(Role.LEAD_INSPECTOR)
     review = ProgressReview.objects.create(
         inspection=published,
@@ -127,6 +145,8 @@ def extend(world: Any) -> None:
     world.update_file_a = stored
     world.measure_a = measure
     world.concern_a = concern
+    world.contact_a = contact
+    world.note_a = note
     world.review_a = review
     world.finding_a = finding
     world.finding_evidence_a = evidence
