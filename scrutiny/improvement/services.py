@@ -213,6 +213,15 @@ def milestone_add(*, action: Action, title: str, due_date: date) -> Milestone:
 
 
 @transaction.atomic
+def milestone_remove(*, milestone: Milestone) -> None:
+    """Take a milestone out of a plan still being drafted (or returned for changes)."""
+    _require_editable(ActionPlan.objects.get(pk=milestone.action.plan_id))
+    if milestone.done_on is not None:
+        raise ImprovementError("A milestone marked done stays in the action's history.")
+    milestone.delete()
+
+
+@transaction.atomic
 def milestone_mark_done(*, milestone: Milestone, done_on: date) -> Milestone:
     if milestone.done_on is not None:
         raise ImprovementError("This milestone is already marked done.")

@@ -274,6 +274,21 @@ def milestone_add(request: AuthenticatedRequest, action_pk: int) -> HttpResponse
 
 @login_required
 @require_POST
+def milestone_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("action__plan__partnership"), pk=pk
+    )
+    require(request, "improvement.change_action_plan", milestone.action)
+    _attempt(
+        request,
+        lambda: services.milestone_remove(milestone=milestone),
+        f"Milestone '{milestone.title}' removed.",
+    )
+    return redirect("improvement:action", milestone.action_id)
+
+
+@login_required
+@require_POST
 def milestone_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone = get_object_or_404(
         Milestone.objects.select_related("action__plan__partnership"), pk=pk

@@ -6,10 +6,17 @@ import io
 from datetime import timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from scrutiny.improvement import services
-from scrutiny.improvement.models import Action, ActionPlan, ActionUpdate, ActionUpdateFile
+from scrutiny.improvement.models import (
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    ActionUpdateFile,
+    Milestone,
+)
 from scrutiny.improvement.services import ImprovementError
 from scrutiny.inspections.models import Status
 from scrutiny.inspections.services import Upload
@@ -279,3 +286,55 @@ def test_overdue_actions_stand_out_on_the_home_page_workspace_and_monitoring(cas
         assert "Chronologies" in content and "scrutiny-overdue" in content, where
     other = client_for(cast.lead_b).get(reverse("frontend:home")).content.decode()
     assert "Chronologies" not in other
+
+
+# --- removing a milestone ------------------------------------------------------------------------
+
+
+def _with_milestone(cast: Cast) -> tuple[ActionPlan, Milestone]:
+    plan = helpers.draft_plan(cast.lead_a)
+    action = helpers.action(plan)
+    milestone = services.milestone_add(
+        action=action, title="Workshop held", due_date=today() + timedelta(days=20)
+    )
+    return plan, milestone
+
+
+def test_a_lead_removes_a_milestone_from_a_draft_plan(cast: Cast) -> None:
+    _, milestone = _with_milestone(cast)
+    client = client_for(cast.lead_a)
+    response = client.post(reverse("improvement:milestone-remove", args=[milestone.pk]))
+    assert response.status_code == 302
+    assert not Milestone.objects.filter(pk=milestone.pk).exists()
+    entry = LogEntry.objects.get(
+        object_pk=str(milestone.pk), action=LogEntry.Action.DELETE, object_repr__contains="Workshop"
+    )
+    assert entry.actor == cast.lead_a
+    page = client.get(reverse("improvement:action", args=[milestone.action_id])).text
+    assert "Milestone &#x27;Workshop held&#x27; removed." in page
+    assert "No milestones." in page
+
+
+def test_a_milestone_stays_once_the_plan_is_submitted_or_it_is_done(cast: Cast) -> None:
+    plan, milestone = _with_milestone(cast)
+    Milestone.objects.filter(pk=milestone.pk).update(done_on=today())
+    milestone.refresh_from_db()
+    with pytest.raises(ImprovementError, match="stays in the action's history"):
+        services.milestone_remove(milestone=milestone)
+    Milestone.objects.filter(pk=milestone.pk).update(done_on=None)
+    services.action_plan_submit(plan=plan, by=cast.lead_a)
+    response = client_for(cast.lead_a).post(
+        reverse("improvement:milestone-remove", args=[milestone.pk]), follow=True
+    )
+    assert services.PLAN_LOCKED in response.text
+    assert Milestone.objects.filter(pk=milestone.pk).exists()
+
+
+def test_only_the_partnerships_editors_remove_milestones(cast: Cast) -> None:
+    _, milestone = _with_milestone(cast)
+    url = reverse("improvement:milestone-remove", args=[milestone.pk])
+    for user in (cast.viewer_a, cast.lead_b, cast.link_a):
+        assert client_for(user).post(url).status_code == 403
+    anonymous = client_for(None).post(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/account/sign-in/")
+    assert Milestone.objects.filter(pk=milestone.pk).exists()
