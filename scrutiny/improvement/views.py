@@ -66,6 +66,14 @@ def _plan(request: HttpRequest, pk: int, permission: str) -> ActionPlan:
     return plan
 
 
+def _milestone(request: HttpRequest, pk: int, permission: str) -> Milestone:
+    milestone = get_object_or_404(
+        Milestone.objects.select_related("action__plan__partnership"), pk=pk
+    )
+    require(request, permission, milestone.action)
+    return milestone
+
+
 def _action(request: HttpRequest, pk: int, permission: str) -> Action:
     action = get_object_or_404(
         Action.objects.select_related(
@@ -275,10 +283,7 @@ def milestone_add(request: AuthenticatedRequest, action_pk: int) -> HttpResponse
 @login_required
 @require_POST
 def milestone_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    milestone = get_object_or_404(
-        Milestone.objects.select_related("action__plan__partnership"), pk=pk
-    )
-    require(request, "improvement.change_action_plan", milestone.action)
+    milestone = _milestone(request, pk, "improvement.change_action_plan")
     _attempt(
         request,
         lambda: services.milestone_remove(milestone=milestone),
@@ -290,10 +295,7 @@ def milestone_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def milestone_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    milestone = get_object_or_404(
-        Milestone.objects.select_related("action__plan__partnership"), pk=pk
-    )
-    require(request, "improvement.update_action", milestone.action)
+    milestone = _milestone(request, pk, "improvement.update_action")
     form = DoneForm(request.POST, prefix="done")
     if not form.is_valid():
         messages.error(request, "Give the date the milestone was done.")

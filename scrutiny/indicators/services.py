@@ -5,6 +5,7 @@ wrong: nothing is half-saved."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import math
@@ -217,11 +218,7 @@ def series_rebase_add(
         raise IndicatorError(REBASE_TWICE.format(period=period))
     _limits_check(
         series,
-        selectors.Limits(
-            target=limits.target,
-            rebase=(*limits.rebase, period),
-            baseline_points=limits.baseline_points,
-        ),
+        dataclasses.replace(limits, rebase=(*limits.rebase, period)),
     )
     return Rebase.objects.create(series=series, period=period, reason=reason, created_by=by)
 
@@ -240,7 +237,7 @@ def series_baseline_set(*, series: IndicatorSeries, points: int | None) -> Indic
         limits = selectors.series_limits(series)
         _limits_check(
             series,
-            selectors.Limits(target=limits.target, rebase=limits.rebase, baseline_points=points),
+            dataclasses.replace(limits, baseline_points=points),
         )
     series.baseline_points = points
     series.save(update_fields=["baseline_points"])
