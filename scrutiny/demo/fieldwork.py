@@ -32,6 +32,7 @@ from scrutiny.fieldwork import loader, mapping, models, results, returns, servic
 from scrutiny.fieldwork.models import (
     Answer,
     AnswerType,
+    Audience,
     PreInspectionReturn,
     Reading,
     ReadingPair,
@@ -189,6 +190,7 @@ def _build_south_ayrshire() -> None:
     _readings(sample, records, pairs, lead)
     _reading_evidence(inspection, sample)
     _surveys(inspection, lead)
+    _survey_evidence(inspection, lead)
 
 
 def _readings(
@@ -489,6 +491,35 @@ def _surveys(inspection: Inspection, by: User) -> None:
             imported_by=by,
         )
         services.store_responses(survey=survey, batch=batch, parsed=parsed)
+
+
+def _survey_evidence(inspection: Inspection, by: User) -> None:
+    """The surveys' summaries in the published inspection's evidence log: the staff survey's
+    takes the place of the seed's staff survey item; the others are added, dated when the
+    surveys closed. (Written directly: the inspection is already published.)"""
+    for survey in inspection.surveys.select_related("instrument"):
+        summary = results.survey_summary_text(survey=survey)
+        if summary is None:
+            continue
+        staff = survey.instrument.audience == Audience.STAFF
+        kind = EvidenceItem.Kind.STAFF_SURVEY if staff else EvidenceItem.Kind.SURVEY
+        item = inspection.evidence.filter(kind=kind).first() if staff else None
+        source = f"{survey.title} ({survey.responses.count()} responses)"
+        summary += "\n(Demonstration content: synthetic responses.)"
+        if item is None:
+            item = EvidenceItem.objects.create(
+                inspection=inspection,
+                kind=kind,
+                date=survey.closes_on or timezone.localdate(),
+                source=source,
+                summary=summary,
+                created_by=by,
+            )
+        else:
+            EvidenceItem.objects.filter(pk=item.pk).update(source=source, summary=summary)
+        keys = survey.instrument.questions.exclude(qi_key="").values_list("qi_key", flat=True)
+        item.qis.set(inspection.framework_version.qis.filter(key__in=set(keys)))
+        Survey.objects.filter(pk=survey.pk).update(evidence_item=item)
 
 
 # --- East Ayrshire: an inspection in progress, to try fieldwork on -------------------------------

@@ -455,6 +455,13 @@ class Survey(InInspection):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    evidence_item = models.OneToOneField(
+        EvidenceItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey",
+    )
 
     class Meta:
         ordering = ["inspection", "instrument__audience", "title"]

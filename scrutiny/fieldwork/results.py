@@ -12,7 +12,7 @@ import contextlib
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.utils import timezone
@@ -50,6 +50,7 @@ class ShownShare:
     lower: float | None
     upper: float | None
     word: str
+    base: str = ""  # for % agree: the answers other than don't know, as shown
 
     @property
     def suppressed(self) -> bool:
@@ -418,6 +419,40 @@ def survey_results(*, survey: Survey) -> SurveyResults:
     )
 
 
+def survey_summary_text(*, survey: Survey) -> str | None:
+    """A plain-words summary of the protected survey results, for the evidence log (None: no
+    responses). Agreement statements give % agree; other questions with choices give each
+    answer's share; free-text answers are counted, not quoted (they go to qualitative coding)."""
+    found = survey_results(survey=survey)
+    if not found.responses:
+        return None
+    instrument = survey.instrument
+    period = ""
+    if survey.opens_on and survey.closes_on:
+        period = f", open {survey.opens_on:%-d %B %Y} to {survey.closes_on:%-d %B %Y}"
+    lines = [
+        f"{survey.title}: {found.responses} response{'' if found.responses == 1 else 's'} "
+        f"({instrument.get_audience_display().lower()}{period}), to {instrument}.",
+        f"Figures are protected by disclosure control (counts of 1 to {gate.threshold() - 1} "
+        "shown as *); % agree is strongly agree plus agree out of the answers other than "
+        "don't know; intervals are Wilson 95% confidence intervals.",
+    ]
+    for item in found.items:
+        if item.n == "0":
+            continue
+        if item.agree is not None:
+            lines.append(f"{item.text} Agree: {_share_text(item.agree)} (n = {item.agree.base}).")
+            continue
+        parts = [f"{line.label} {_share_text(line)}" for line in item.lines if line.count != "0"]
+        lines.append(f"{item.text} {'; '.join(parts)} (n = {item.n}).")
+    if found.free_text_count:
+        lines.append(
+            f"{found.free_text_count} free-text answer{'' if found.free_text_count == 1 else 's'}"
+            " (not quoted here: read and coded as qualitative evidence)."
+        )
+    return "\n".join(lines)
+
+
 def protected_agree(counts: dict[str, int]) -> ShownShare:
     """% agree = (strongly agree + agree) / (answers other than don't know), through the gate."""
     measured = agree_share(counts)
@@ -432,9 +467,10 @@ def protected_agree(counts: dict[str, int]) -> ShownShare:
     )
     agree, _, base = (row[0] for row in table.values)
     if not measured.base:
-        return ShownShare("% agree", "0", None, None, None, "")
+        return ShownShare("% agree", "0", None, None, None, "", base="0")
     rate = gate.rates([agree], [base])[0]
-    return _shown("% agree", agree, base, rate)
+    shown = _shown("% agree", agree, base, rate)
+    return replace(shown, base=SUPPRESSED if base is None else str(base))
 
 
 def _group_agreement(

@@ -24,6 +24,7 @@ from scrutiny.fieldwork import loader, mapping, returns
 from scrutiny.fieldwork.models import (
     Answer,
     AnswerType,
+    Audience,
     ColumnMapping,
     InstrumentQuestion,
     PendingSurveyImport,
@@ -76,6 +77,10 @@ class ReturnRejected(FieldworkError):
 
 
 NOT_EDITABLE = "This inspection is published: its fieldwork can no longer change."
+NO_LINKED_QIS = (
+    "None of the questions is linked to a quality indicator of this inspection's framework, "
+    "so the evidence cannot be linked."
+)
 NO_RETURN = "There is no pre-inspection return for this inspection yet: import one first."
 READINGS_EXIST = (
     "Readings have been recorded for the current sample, so it cannot be drawn again: the "
@@ -615,32 +620,28 @@ def reading_save(
 # --- evidence --------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def record_reading_evidence_save(*, sample: Sample, by: User) -> EvidenceItem:
-    """Create or update the evidence item that summarises the record-reading results."""
-    from scrutiny.fieldwork import results
+def _evidence_save(
+    *,
+    inspection: Inspection,
+    item: EvidenceItem | None,
+    kind: str,
+    source: str,
+    summary: str,
+    qi_keys: set[str],
+    by: User,
+) -> EvidenceItem:
+    """Create the evidence item (``item`` None) or bring it up to date, linked to the quality
+    indicators of the inspection's framework that ``qi_keys`` name."""
     from scrutiny.inspections import services as inspection_services
 
-    inspection = sample.inspection
-    _require_editable(inspection)
-    summary = results.reading_summary_text(sample=sample)
-    if summary is None:
-        raise FieldworkError("No readings have been recorded yet: there is nothing to summarise.")
-    keys = set(sample.template.questions.exclude(qi_key="").values_list("qi_key", flat=True))
-    qis = list(inspection.framework_version.qis.filter(key__in=keys))
+    qis = list(inspection.framework_version.qis.filter(key__in=qi_keys))
     if not qis:
-        raise FieldworkError(
-            "None of the template's questions is linked to a quality indicator of this "
-            "inspection's framework, so the evidence cannot be linked."
-        )
-    read = Reading.objects.filter(record__sample=sample, is_moderation=False).count()
-    source = f"Reading of {read} children's records"
-    item = sample.evidence_item
+        raise FieldworkError(NO_LINKED_QIS)
     if item is None:
         try:
-            item = inspection_services.evidence_add(
+            return inspection_services.evidence_add(
                 inspection=inspection,
-                kind=EvidenceItem.Kind.RECORD_READING,
+                kind=kind,
                 date=timezone.localdate(),
                 source=source,
                 summary=summary,
@@ -649,15 +650,71 @@ def record_reading_evidence_save(*, sample: Sample, by: User) -> EvidenceItem:
             )
         except inspection_services.InspectionError as error:
             raise FieldworkError(str(error)) from None
+    item.kind = kind
+    item.source = source
+    item.summary = summary
+    item.date = timezone.localdate()
+    item.full_clean()
+    item.save()
+    item.qis.set(qis)
+    return item
+
+
+@transaction.atomic
+def record_reading_evidence_save(*, sample: Sample, by: User) -> EvidenceItem:
+    """Create or update the evidence item that summarises the record-reading results."""
+    from scrutiny.fieldwork import results
+
+    inspection = sample.inspection
+    _require_editable(inspection)
+    summary = results.reading_summary_text(sample=sample)
+    if summary is None:
+        raise FieldworkError("No readings have been recorded yet: there is nothing to summarise.")
+    read = Reading.objects.filter(record__sample=sample, is_moderation=False).count()
+    item = _evidence_save(
+        inspection=inspection,
+        item=sample.evidence_item,
+        kind=EvidenceItem.Kind.RECORD_READING,
+        source=f"Reading of {read} children's records",
+        summary=summary,
+        qi_keys=set(sample.template.questions.exclude(qi_key="").values_list("qi_key", flat=True)),
+        by=by,
+    )
+    if sample.evidence_item_id != item.pk:
         sample.evidence_item = item
         sample.save(update_fields=["evidence_item"])
-    else:
-        item.source = source
-        item.summary = summary
-        item.date = timezone.localdate()
-        item.full_clean()
-        item.save()
-        item.qis.set(qis)
+    return item
+
+
+@transaction.atomic
+def survey_evidence_save(*, survey: Survey, by: User) -> EvidenceItem:
+    """Create or update the evidence item that summarises a survey's protected results, linked
+    to the quality indicators its questions are about."""
+    from scrutiny.fieldwork import results
+
+    inspection = survey.inspection
+    _require_editable(inspection)
+    summary = results.survey_summary_text(survey=survey)
+    if summary is None:
+        raise FieldworkError("No responses have been imported yet: there is nothing to summarise.")
+    instrument = survey.instrument
+    responses = survey.responses.count()
+    item = _evidence_save(
+        inspection=inspection,
+        item=survey.evidence_item,
+        kind=(
+            EvidenceItem.Kind.STAFF_SURVEY
+            if instrument.audience == Audience.STAFF
+            else EvidenceItem.Kind.SURVEY
+        ),
+        source=f"{survey.title} ({responses} response{'' if responses == 1 else 's'})"[:200],
+        summary=summary,
+        qi_keys=set(instrument.questions.exclude(qi_key="").values_list("qi_key", flat=True)),
+        by=by,
+    )
+    if survey.evidence_item_id != item.pk:
+        survey.evidence_item = item
+        survey.save(update_fields=["evidence_item"])
     return item
 
 

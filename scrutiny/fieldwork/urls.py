@@ -56,6 +56,7 @@ urlpatterns = [
     path("inspections/<int:pk>/surveys/add/", views.survey_add, name="survey-add"),
     path("surveys/<int:survey_pk>/", views.survey_detail, name="survey"),
     path("surveys/<int:survey_pk>/download/", views.survey_csv, name="survey-csv"),
+    path("surveys/<int:survey_pk>/evidence/", views.survey_evidence, name="survey-evidence"),
     path("surveys/<int:survey_pk>/free-text/", views.survey_free_text, name="survey-free-text"),
     path("surveys/<int:survey_pk>/import/", views.survey_upload, name="survey-upload"),
     path(

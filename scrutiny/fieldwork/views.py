@@ -752,7 +752,9 @@ def instrument_detail(request: AuthenticatedRequest, instrument_pk: int) -> Http
 
 def _survey(request: HttpRequest, survey_pk: int, permission: str) -> Survey:
     survey = get_object_or_404(
-        Survey.objects.select_related("instrument", "inspection__partnership__area"),
+        Survey.objects.select_related(
+            "instrument", "inspection__partnership__area", "evidence_item"
+        ),
         pk=survey_pk,
     )
     require(request, permission, survey.inspection)
@@ -803,6 +805,19 @@ def survey_detail(request: AuthenticatedRequest, survey_pk: int) -> HttpResponse
             threshold=gate.threshold(),
         ),
     )
+
+
+@login_required
+@require_POST
+def survey_evidence(request: AuthenticatedRequest, survey_pk: int) -> HttpResponse:
+    survey = _survey(request, survey_pk, "fieldwork.manage_surveys")
+    try:
+        item = services.survey_evidence_save(survey=survey, by=request.user)
+    except FieldworkError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Evidence log updated: {item.source}.")
+    return redirect("fieldwork:survey", survey.pk)
 
 
 @login_required

@@ -183,6 +183,7 @@ class EvidenceItem(models.Model):
         DISCUSSION = "discussion", "Professional discussion"
         FOCUS_GROUP = "focus_group", "Focus group"
         STAFF_SURVEY = "staff_survey", "Staff survey results"
+        SURVEY = "survey", "Survey results (children, young people or families)"
         RECORD_READING = "record_reading", "Record reading results"
         POSITION_STATEMENT = "position_statement", "Position statement"
         OTHER = "other", "Other"

@@ -58,6 +58,7 @@ EXPECTATIONS = {
     "fieldwork:survey-add": Case(A_TEAM, kwargs=_a),
     "fieldwork:survey": Case(A_WORK, kwargs=_survey),
     "fieldwork:survey-csv": Case(A_WORK, kwargs=_survey),
+    "fieldwork:survey-evidence": Case(A_TEAM, kwargs=_survey, method="post", ok=302),
     "fieldwork:survey-free-text": Case(A_TEAM, kwargs=_survey),
     "fieldwork:survey-upload": Case(A_TEAM, kwargs=_survey),
     "fieldwork:survey-map": Case(

@@ -40,6 +40,15 @@ def test_the_demo_has_south_ayrshires_fieldwork_and_east_ayrshires_to_try(
         row["text"] for survey in surveys for row in selectors.free_text_answers(survey=survey)
     ]
     assert len(comments) >= 150 and len(set(comments)) == len(comments)
+    # Each survey's protected summary is in the evidence log; the staff survey's replaces the
+    # seed's staff survey item rather than adding a second.
+    kinds = {s.instrument.audience: s.evidence_item.kind for s in surveys if s.evidence_item}
+    assert kinds == {"staff": "staff_survey", "children": "survey", "parents": "survey"}
+    assert south.evidence.filter(kind="staff_survey").count() == 1
+    staff = next(s for s in surveys if s.instrument.audience == "staff")
+    assert staff.evidence_item is not None
+    assert staff.evidence_item.source == "Staff survey (synthetic) (400 responses)"
+    assert "% agree" in staff.evidence_item.summary and staff.evidence_item.qis.exists()
     east = Inspection.objects.get(title=EA_TITLE)
     assert PreInspectionReturn.objects.filter(inspection=east).exists()
     east_sample = Sample.objects.get(inspection=east)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -13,7 +14,8 @@ from hypothesis import strategies as st
 
 from scrutiny.fieldwork import mapping, results, selectors, services
 from scrutiny.fieldwork.loader import DATA
-from scrutiny.fieldwork.models import ColumnMapping, SurveyInstrument, SurveyResponse
+from scrutiny.fieldwork.models import ColumnMapping, Survey, SurveyInstrument, SurveyResponse
+from scrutiny.inspections.models import EvidenceItem, Inspection, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +249,91 @@ def test_property_timestamps_are_read_in_each_common_format(
     written = moment.strftime("%d/%m/%Y %H:%M:%S" if day_first else "%m/%d/%Y %H:%M:%S")
     assert mapping.parse_timestamp(written, day_first=day_first) == moment
     assert mapping.parse_timestamp(moment.isoformat(), day_first=day_first) == moment
+
+
+def _responses(survey: Any, likert: dict[str, list[str]], texts: Sequence[str] = ()) -> None:
+    """Store one response per answer of the longest list (answers in order, blank after)."""
+    count = max(len(answers) for answers in likert.values())
+    parsed = []
+    for n in range(count):
+        answers = {key: values[n] for key, values in likert.items() if n < len(values)}
+        if n < len(texts):
+            answers["works-well"] = texts[n]
+        parsed.append(
+            mapping.ParsedResponse(
+                row=n + 2, submitted_at=datetime(2026, 3, 2, 10, 0), answers=answers
+            )
+        )
+    services.store_responses(survey=survey, batch=None, parsed=parsed)
+
+
+def test_survey_results_become_an_evidence_item_linked_to_the_questions_qis(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    answers = ["strongly_agree"] * 12 + ["agree"] * 18 + ["disagree"] * 10 + ["dont_know"] * 6
+    _responses(
+        survey,
+        {"joint-working": answers},
+        texts=["Joint visits with the school nurse.", "Quick sharing of concerns."],
+    )
+    url = reverse("fieldwork:survey-evidence", args=[survey.pk])
+    response = as_user(cast.inspector_a).post(url, follow=True)
+    item = EvidenceItem.objects.get(inspection=inspection_a)
+    assert item.kind == EvidenceItem.Kind.STAFF_SURVEY
+    assert item.source == "Staff survey (46 responses)"
+    assert f"{WORK_TOGETHER} Agree: 75% (60 to 86%), most (n = 40)." in item.summary
+    assert "2 free-text answers" in item.summary
+    assert "school nurse" not in item.summary  # free text is coded, not quoted
+    assert set(item.qis.values_list("key", flat=True)) == {
+        q.qi_key for q in _staff().questions.exclude(qi_key="")
+    }
+    assert "Evidence log updated: Staff survey (46 responses)." in response.content.decode()
+    survey.refresh_from_db()
+    assert survey.evidence_item == item
+
+    _responses(survey, {"joint-working": ["disagree"] * 10})
+    as_user(cast.inspector_a).post(url)
+    assert EvidenceItem.objects.filter(inspection=inspection_a).count() == 1
+    item.refresh_from_db()
+    assert item.source == "Staff survey (56 responses)"
+    assert "Agree: 60% (" in item.summary and "(n = 50)." in item.summary
+
+
+def test_the_survey_summary_keeps_small_counts_hidden(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    # 2 of 12 disagree: 2 is below the threshold, so it is hidden, and the 10 agreeing with it.
+    _responses(survey, {"joint-working": ["agree"] * 10 + ["disagree"] * 2})
+    summary = results.survey_summary_text(survey=survey)
+    assert summary is not None
+    assert f"{WORK_TOGETHER} Agree: suppressed (n = 12)." in summary
+    assert "83%" not in summary and "10" not in summary.split(WORK_TOGETHER)[1]
+
+
+def test_a_childrens_survey_is_evidence_of_its_own_kind(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    instrument = SurveyInstrument.objects.get(slug="scrutiny-children-survey")
+    survey = services.survey_create(
+        inspection=inspection_a, instrument=instrument, title="Young people", by=cast.inspector_a
+    )
+    _responses(survey, {"safe-home": ["agree"] * 20, "listened-to": ["agree"] * 20})
+    item = services.survey_evidence_save(survey=survey, by=cast.inspector_a)
+    assert item.kind == EvidenceItem.Kind.SURVEY
+    assert "children and young people (8 to 15)" in item.summary
+    assert "I feel safe where I live. Agree: 100% (84 to 100%), all (n = 20)." in item.summary
+
+
+def test_no_evidence_without_responses_or_once_published(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    url = reverse("fieldwork:survey-evidence", args=[survey.pk])
+    response = as_user(cast.inspector_a).post(url, follow=True)
+    assert "No responses have been imported yet" in response.content.decode()
+    assert not EvidenceItem.objects.exists()
+    _responses(survey, {"joint-working": ["agree"] * 10})
+    Inspection.objects.filter(pk=inspection_a.pk).update(status=Status.PUBLISHED)
+    with pytest.raises(services.FieldworkError, match="published"):
+        services.survey_evidence_save(survey=Survey.objects.get(pk=survey.pk), by=cast.inspector_a)
+    assert not EvidenceItem.objects.exists()
