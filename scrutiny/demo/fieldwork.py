@@ -504,7 +504,7 @@ def _survey_evidence(inspection: Inspection, by: User) -> None:
         staff = survey.instrument.audience == Audience.STAFF
         kind = EvidenceItem.Kind.STAFF_SURVEY if staff else EvidenceItem.Kind.SURVEY
         item = inspection.evidence.filter(kind=kind).first() if staff else None
-        source = f"{survey.title} ({survey.responses.count()} responses)"
+        source = f"{survey.title}: {survey.responses.count()} responses"
         summary += "\n(Demonstration content: synthetic responses.)"
         if item is None:
             item = EvidenceItem.objects.create(
@@ -516,7 +516,9 @@ def _survey_evidence(inspection: Inspection, by: User) -> None:
                 created_by=by,
             )
         else:
-            EvidenceItem.objects.filter(pk=item.pk).update(source=source, summary=summary)
+            EvidenceItem.objects.filter(pk=item.pk).update(
+                source=source, summary=summary, date=survey.closes_on or item.date
+            )
         keys = survey.instrument.questions.exclude(qi_key="").values_list("qi_key", flat=True)
         item.qis.set(inspection.framework_version.qis.filter(key__in=set(keys)))
         Survey.objects.filter(pk=survey.pk).update(evidence_item=item)

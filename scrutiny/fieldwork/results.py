@@ -432,7 +432,7 @@ def survey_summary_text(*, survey: Survey) -> str | None:
         period = f", open {survey.opens_on:%-d %B %Y} to {survey.closes_on:%-d %B %Y}"
     lines = [
         f"{survey.title}: {found.responses} response{'' if found.responses == 1 else 's'} "
-        f"({instrument.get_audience_display().lower()}{period}), to {instrument}.",
+        f"from {instrument.get_audience_display().lower()}{period}. Questions: {instrument}.",
         f"Figures are protected by disclosure control (counts of 1 to {gate.threshold() - 1} "
         "shown as *); % agree is strongly agree plus agree out of the answers other than "
         "don't know; intervals are Wilson 95% confidence intervals.",

@@ -707,7 +707,7 @@ def survey_evidence_save(*, survey: Survey, by: User) -> EvidenceItem:
             if instrument.audience == Audience.STAFF
             else EvidenceItem.Kind.SURVEY
         ),
-        source=f"{survey.title} ({responses} response{'' if responses == 1 else 's'})"[:200],
+        source=f"{survey.title}: {responses} response{'' if responses == 1 else 's'}"[:200],
         summary=summary,
         qi_keys=set(instrument.questions.exclude(qi_key="").values_list("qi_key", flat=True)),
         by=by,

@@ -281,14 +281,14 @@ def test_survey_results_become_an_evidence_item_linked_to_the_questions_qis(
     response = as_user(cast.inspector_a).post(url, follow=True)
     item = EvidenceItem.objects.get(inspection=inspection_a)
     assert item.kind == EvidenceItem.Kind.STAFF_SURVEY
-    assert item.source == "Staff survey (46 responses)"
+    assert item.source == "Staff survey: 46 responses"
     assert f"{WORK_TOGETHER} Agree: 75% (60 to 86%), most (n = 40)." in item.summary
     assert "2 free-text answers" in item.summary
     assert "school nurse" not in item.summary  # free text is coded, not quoted
     assert set(item.qis.values_list("key", flat=True)) == {
         q.qi_key for q in _staff().questions.exclude(qi_key="")
     }
-    assert "Evidence log updated: Staff survey (46 responses)." in response.content.decode()
+    assert "Evidence log updated: Staff survey: 46 responses." in response.content.decode()
     survey.refresh_from_db()
     assert survey.evidence_item == item
 
@@ -296,7 +296,7 @@ def test_survey_results_become_an_evidence_item_linked_to_the_questions_qis(
     as_user(cast.inspector_a).post(url)
     assert EvidenceItem.objects.filter(inspection=inspection_a).count() == 1
     item.refresh_from_db()
-    assert item.source == "Staff survey (56 responses)"
+    assert item.source == "Staff survey: 56 responses"
     assert "Agree: 60% (" in item.summary and "(n = 50)." in item.summary
 
 
@@ -320,7 +320,7 @@ def test_a_childrens_survey_is_evidence_of_its_own_kind(
     _responses(survey, {"safe-home": ["agree"] * 20, "listened-to": ["agree"] * 20})
     item = services.survey_evidence_save(survey=survey, by=cast.inspector_a)
     assert item.kind == EvidenceItem.Kind.SURVEY
-    assert "children and young people (8 to 15)" in item.summary
+    assert "20 responses from children and young people (8 to 15). Questions:" in item.summary
     assert "I feel safe where I live. Agree: 100% (84 to 100%), all (n = 20)." in item.summary
 
 
