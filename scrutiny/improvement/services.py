@@ -196,9 +196,7 @@ def action_delete(*, action: Action) -> None:
             Action.objects.filter(pk=remaining.pk).update(number=number)
 
 
-@transaction.atomic
-def milestone_add(*, action: Action, title: str, due_date: date) -> Milestone:
-    _require_editable(action.plan)
+def _check_milestone(action: Action, title: str, due_date: date) -> None:
     if not title.strip():
         raise ImprovementError("Say what the milestone is.")
     if not action.start_date <= due_date <= action.due_date:
@@ -206,9 +204,31 @@ def milestone_add(*, action: Action, title: str, due_date: date) -> Milestone:
             f"The milestone's due date ({due_date:%d %B %Y}) must fall between the action's "
             f"start ({action.start_date:%d %B %Y}) and due date ({action.due_date:%d %B %Y})."
         )
+
+
+@transaction.atomic
+def milestone_add(*, action: Action, title: str, due_date: date) -> Milestone:
+    _require_editable(action.plan)
+    _check_milestone(action, title, due_date)
     milestone = Milestone(action=action, title=title.strip(), due_date=due_date)
     _clean(milestone)
     milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_change(*, milestone: Milestone, title: str, due_date: date) -> Milestone:
+    """Reword or re-date a milestone of a plan still being drafted (or returned for changes);
+    a milestone marked done stays as it was done."""
+    action = Action.objects.select_related("plan").get(pk=milestone.action_id)
+    _require_editable(action.plan)
+    if milestone.done_on is not None:
+        raise ImprovementError("A milestone marked done stays in the action's history.")
+    _check_milestone(action, title, due_date)
+    milestone.title = title.strip()
+    milestone.due_date = due_date
+    _clean(milestone)
+    milestone.save(update_fields=["title", "due_date"])
     return milestone
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("actions/<int:action_pk>/delete/", views.action_delete, name="action-delete"),
     path("actions/<int:action_pk>/milestones/add/", views.milestone_add, name="milestone-add"),
     path("milestones/<int:pk>/done/", views.milestone_done, name="milestone-done"),
+    path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone-edit"),
     path("milestones/<int:pk>/remove/", views.milestone_remove, name="milestone-remove"),
     path("actions/<int:action_pk>/updates/add/", views.update_add, name="update-add"),
     path("update-files/<int:pk>/", views.update_file, name="update-file"),

@@ -281,6 +281,29 @@ def milestone_add(request: AuthenticatedRequest, action_pk: int) -> HttpResponse
 
 
 @login_required
+def milestone_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    milestone = _milestone(request, pk, "improvement.change_action_plan")
+    action = milestone.action
+    form = MilestoneForm(
+        request.POST or None,
+        initial={"title": milestone.title, "due_date": milestone.due_date},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.milestone_change(milestone=milestone, **form.cleaned_data)
+        except ImprovementError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Milestone '{milestone.title}' changed.")
+            return redirect("improvement:action", action.pk)
+    return render(
+        request,
+        "improvement/milestone_edit.html",
+        {"form": form, "milestone": milestone, "action": action, "plan": action.plan},
+    )
+
+
+@login_required
 @require_POST
 def milestone_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk, "improvement.change_action_plan")

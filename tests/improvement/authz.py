@@ -44,6 +44,7 @@ EXPECTATIONS = {
     "improvement:milestone-add": _post(A_EDITORS, _action),
     "improvement:milestone-done": _post(A_EDITORS, lambda w: {"pk": w.milestone_a.pk}),
     "improvement:milestone-remove": _post(A_EDITORS, lambda w: {"pk": w.milestone_a.pk}),
+    "improvement:milestone-edit": Case(A_EDITORS, kwargs=lambda w: {"pk": w.milestone_a.pk}),
     "improvement:update-add": Case(A_EDITORS, kwargs=_action),
     "improvement:update-file": Case(A_VIEWERS, kwargs=lambda w: {"pk": w.update_file_a.pk}),
     "improvement:status-override": Case(A_OVERRIDE, kwargs=_action),

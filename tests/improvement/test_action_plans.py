@@ -338,3 +338,62 @@ def test_only_the_partnerships_editors_remove_milestones(cast: Cast) -> None:
     anonymous = client_for(None).post(url)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/account/sign-in/")
     assert Milestone.objects.filter(pk=milestone.pk).exists()
+
+
+# --- changing a milestone ------------------------------------------------------------------------
+
+
+def test_a_lead_rewords_and_redates_a_milestone_of_a_draft_plan(cast: Cast) -> None:
+    _, milestone = _with_milestone(cast)
+    client = client_for(cast.lead_a)
+    url = reverse("improvement:milestone-edit", args=[milestone.pk])
+    form = client.get(url).text
+    assert 'value="Workshop held"' in form
+    new_date = today() + timedelta(days=40)
+    response = client.post(
+        url, {"title": " Workshop held with schools ", "due_date": new_date.isoformat()}
+    )
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.due_date) == ("Workshop held with schools", new_date)
+    entry = LogEntry.objects.get(object_pk=str(milestone.pk), action=LogEntry.Action.UPDATE)
+    assert entry.actor == cast.lead_a
+    assert entry.changes_dict["title"] == ["Workshop held", "Workshop held with schools"]
+    page = client.get(reverse("improvement:action", args=[milestone.action_id])).text
+    assert "Milestone &#x27;Workshop held with schools&#x27; changed." in page
+
+
+def test_a_changed_milestone_keeps_inside_its_action_and_its_plan_rules(cast: Cast) -> None:
+    plan, milestone = _with_milestone(cast)
+    url = reverse("improvement:milestone-edit", args=[milestone.pk])
+    client = client_for(cast.lead_a)
+    late = milestone.action.due_date + timedelta(days=1)
+    page = client.post(url, {"title": "Later", "due_date": late.isoformat()}).text
+    assert "must fall between the action&#x27;s start" in page
+    page = client.post(url, {"title": "  ", "due_date": milestone.due_date.isoformat()}).text
+    assert '<a href="#id_title">Milestone: This field is required.</a>' in page
+    milestone.refresh_from_db()
+    assert milestone.title == "Workshop held"
+    Milestone.objects.filter(pk=milestone.pk).update(done_on=today())
+    milestone.refresh_from_db()
+    with pytest.raises(ImprovementError, match="stays in the action's history"):
+        services.milestone_change(milestone=milestone, title="Other", due_date=milestone.due_date)
+    Milestone.objects.filter(pk=milestone.pk).update(done_on=None)
+    services.action_plan_submit(plan=plan, by=cast.lead_a)
+    page = client.post(url, {"title": "Other", "due_date": milestone.due_date.isoformat()}).text
+    assert services.PLAN_LOCKED in page.replace("&#x27;", "'")
+    milestone.refresh_from_db()
+    assert milestone.title == "Workshop held"
+
+
+def test_only_the_partnerships_editors_change_milestones(cast: Cast) -> None:
+    _, milestone = _with_milestone(cast)
+    url = reverse("improvement:milestone-edit", args=[milestone.pk])
+    data = {"title": "Taken over", "due_date": milestone.due_date.isoformat()}
+    for user in (cast.viewer_a, cast.lead_b, cast.link_a):
+        assert client_for(user).get(url).status_code == 403
+        assert client_for(user).post(url, data).status_code == 403
+    anonymous = client_for(None).post(url, data)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/account/sign-in/")
+    milestone.refresh_from_db()
+    assert milestone.title == "Workshop held"
