@@ -12,14 +12,14 @@ import contextlib
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from scrutiny.analysis.agreement import AgreementError, cohen_kappa
-from scrutiny.analysis.distributions import AGREE, DONT_KNOW, agree_share, share_of
+from scrutiny.analysis.distributions import AGREE, DONT_KNOW, share_of
 from scrutiny.analysis.proportions import proportion_word
 from scrutiny.charts.proportions_svg import Bar, proportion_bars_svg
 from scrutiny.fieldwork.models import (
@@ -50,7 +50,6 @@ class ShownShare:
     lower: float | None
     upper: float | None
     word: str
-    base: str = ""  # for % agree: the answers other than don't know, as shown
 
     @property
     def suppressed(self) -> bool:
@@ -405,7 +404,7 @@ def survey_results(*, survey: Survey) -> SurveyResults:
         )
         result.chart = _chart(question.key, question.text, result.lines)
         if question.kind == QuestionKind.LIKERT:
-            result.agree = protected_agree(dict(counts.get(question.pk, {})))
+            result.agree = protected_agree(options, result.n, result.lines)
         items.append(result)
     likert = [q for q in questions if q.kind == QuestionKind.LIKERT]
     return SurveyResults(
@@ -429,7 +428,7 @@ def survey_summary_text(*, survey: Survey) -> str | None:
     instrument = survey.instrument
     period = ""
     if survey.opens_on and survey.closes_on:
-        period = f", open {survey.opens_on:%-d %B %Y} to {survey.closes_on:%-d %B %Y}"
+        period = f", open {_day(survey.opens_on)} to {_day(survey.closes_on)}"
     lines = [
         f"{survey.title}: {found.responses} response{'' if found.responses == 1 else 's'} "
         f"from {instrument.get_audience_display().lower()}{period}. Questions: {instrument}.",
@@ -441,36 +440,45 @@ def survey_summary_text(*, survey: Survey) -> str | None:
         if item.n == "0":
             continue
         if item.agree is not None:
-            lines.append(f"{item.text} Agree: {_share_text(item.agree)} (n = {item.agree.base}).")
+            lines.append(f"{item.text} % agree: {_share_text(item.agree)} (answered: {item.n}).")
             continue
         parts = [f"{line.label} {_share_text(line)}" for line in item.lines if line.count != "0"]
         lines.append(f"{item.text} {'; '.join(parts)} (n = {item.n}).")
     if found.free_text_count:
         lines.append(
-            f"{found.free_text_count} free-text answer{'' if found.free_text_count == 1 else 's'}"
-            " (not quoted here: read and coded as qualitative evidence)."
+            "Free-text answers are not quoted here: the team reads them and codes them as "
+            "qualitative evidence."
         )
     return "\n".join(lines)
 
 
-def protected_agree(counts: dict[str, int]) -> ShownShare:
-    """% agree = (strongly agree + agree) / (answers other than don't know), through the gate."""
-    measured = agree_share(counts)
-    other = measured.base - measured.agree
-    table = gate.protect(
-        gate.CountTable(
-            row_labels=["Agree", "Other answers", TOTAL],
-            column_labels=["Count"],
-            counts=[[measured.agree], [other], [measured.base]],
-            total_row=TOTAL,
-        )
-    )
-    agree, _, base = (row[0] for row in table.values)
-    if not measured.base:
-        return ShownShare("% agree", "0", None, None, None, "", base="0")
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def protected_agree(
+    options: Sequence[tuple[str, str]], n: str, lines: Sequence[ShownShare]
+) -> ShownShare:
+    """% agree = (strongly agree + agree) / (answers other than don't know), from the protected
+    answer counts (``n`` and ``lines`` as ``protected_distribution`` gives them).
+
+    It is shown only when strongly agree, agree and don't know are all shown: it can then be
+    worked out from the answer table, so it tells nothing the table does not. Computed from
+    counts protected on their own, its numerator and base could give away a hidden cell (the
+    base with ``n`` gives the don't-know count).
+    """
+    shown = {value: line.count for (value, _), line in zip(options, lines, strict=True)}
+    needed = [shown.get(value, "0") for value in (*AGREE, DONT_KNOW)]
+    if n == "0":
+        return ShownShare("% agree", "0", None, None, None, "")
+    if n == SUPPRESSED or SUPPRESSED in needed:
+        return ShownShare("% agree", SUPPRESSED, None, None, None, "")
+    agree = sum(int(shown.get(value, "0")) for value in AGREE)
+    base = int(n) - int(shown.get(DONT_KNOW, "0"))
+    if not base:
+        return ShownShare("% agree", "0", None, None, None, "")
     rate = gate.rates([agree], [base])[0]
-    shown = _shown("% agree", agree, base, rate)
-    return replace(shown, base=SUPPRESSED if base is None else str(base))
+    return _shown("% agree", agree, base, rate)
 
 
 def _group_agreement(

@@ -629,9 +629,11 @@ def _evidence_save(
     summary: str,
     qi_keys: set[str],
     by: User,
+    on: date | None = None,
 ) -> EvidenceItem:
     """Create the evidence item (``item`` None) or bring it up to date, linked to the quality
-    indicators of the inspection's framework that ``qi_keys`` name."""
+    indicators of the inspection's framework that ``qi_keys`` name, dated ``on`` (today when
+    not given)."""
     from scrutiny.inspections import services as inspection_services
 
     qis = list(inspection.framework_version.qis.filter(key__in=qi_keys))
@@ -642,7 +644,7 @@ def _evidence_save(
             return inspection_services.evidence_add(
                 inspection=inspection,
                 kind=kind,
-                date=timezone.localdate(),
+                date=on or timezone.localdate(),
                 source=source,
                 summary=summary,
                 qis=qis,
@@ -653,7 +655,7 @@ def _evidence_save(
     item.kind = kind
     item.source = source
     item.summary = summary
-    item.date = timezone.localdate()
+    item.date = on or timezone.localdate()
     item.full_clean()
     item.save()
     item.qis.set(qis)
@@ -711,6 +713,10 @@ def survey_evidence_save(*, survey: Survey, by: User) -> EvidenceItem:
         summary=summary,
         qi_keys=set(instrument.questions.exclude(qi_key="").values_list("qi_key", flat=True)),
         by=by,
+        # Dated when the survey closed, if it has (its results are final then).
+        on=survey.closes_on
+        if survey.closes_on and survey.closes_on <= timezone.localdate()
+        else None,
     )
     if survey.evidence_item_id != item.pk:
         survey.evidence_item = item

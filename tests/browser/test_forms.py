@@ -118,4 +118,4 @@ def test_an_inspector_adds_a_surveys_summary_to_the_evidence_log(
     assert "Evidence log updated: Staff survey: 40 responses." in main
     assert 'In the evidence log as "Staff survey: 40 responses"' in main
     item = EvidenceItem.objects.get(inspection=inspection_a)
-    assert "Agree: 75% (" in item.summary
+    assert "% agree: 75% (" in item.summary

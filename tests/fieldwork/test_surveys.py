@@ -282,9 +282,9 @@ def test_survey_results_become_an_evidence_item_linked_to_the_questions_qis(
     item = EvidenceItem.objects.get(inspection=inspection_a)
     assert item.kind == EvidenceItem.Kind.STAFF_SURVEY
     assert item.source == "Staff survey: 46 responses"
-    assert f"{WORK_TOGETHER} Agree: 75% (60 to 86%), most (n = 40)." in item.summary
-    assert "2 free-text answers" in item.summary
-    assert "school nurse" not in item.summary  # free text is coded, not quoted
+    assert f"{WORK_TOGETHER} % agree: 75% (60 to 86%), most (answered: 46)." in item.summary
+    assert "Free-text answers are not quoted here" in item.summary
+    assert "school nurse" not in item.summary
     assert set(item.qis.values_list("key", flat=True)) == {
         q.qi_key for q in _staff().questions.exclude(qi_key="")
     }
@@ -297,7 +297,7 @@ def test_survey_results_become_an_evidence_item_linked_to_the_questions_qis(
     assert EvidenceItem.objects.filter(inspection=inspection_a).count() == 1
     item.refresh_from_db()
     assert item.source == "Staff survey: 56 responses"
-    assert "Agree: 60% (" in item.summary and "(n = 50)." in item.summary
+    assert "% agree: 60% (" in item.summary and "(answered: 56)." in item.summary
 
 
 def test_the_survey_summary_keeps_small_counts_hidden(cast: Any, inspection_a: Any) -> None:
@@ -306,8 +306,31 @@ def test_the_survey_summary_keeps_small_counts_hidden(cast: Any, inspection_a: A
     _responses(survey, {"joint-working": ["agree"] * 10 + ["disagree"] * 2})
     summary = results.survey_summary_text(survey=survey)
     assert summary is not None
-    assert f"{WORK_TOGETHER} Agree: suppressed (n = 12)." in summary
-    assert "83%" not in summary and "10" not in summary.split(WORK_TOGETHER)[1]
+    line = next(text for text in summary.splitlines() if text.startswith(WORK_TOGETHER))
+    assert line == f"{WORK_TOGETHER} % agree: suppressed (answered: 12)."
+
+
+def test_percent_agree_never_gives_away_a_hidden_dont_know(cast: Any, inspection_a: Any) -> None:
+    """20 agree, 10 disagree, 2 don't know: the 2 is hidden in the answer table, so % agree
+    (20 of 30) is too: with the 32 who answered, its base would give the 2 away."""
+    survey = _survey(inspection_a, cast.inspector_a)
+    _responses(survey, {"joint-working": ["agree"] * 20 + ["disagree"] * 10 + ["dont_know"] * 2})
+    item = next(i for i in results.survey_results(survey=survey).items if i.key == "joint-working")
+    shown = {line.label: line.count for line in item.lines}
+    assert shown["Don't know"] == "*"
+    assert item.agree is not None and item.agree.count == "*"
+    assert item.agree.percentage is None
+    summary = results.survey_summary_text(survey=survey)
+    assert summary is not None and "67%" not in summary and "(answered: 32)." in summary
+
+
+def test_percent_agree_is_what_the_answer_table_shows(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    answers = ["strongly_agree"] * 6 + ["agree"] * 14 + ["disagree"] * 10 + ["dont_know"] * 5
+    _responses(survey, {"joint-working": answers})
+    item = next(i for i in results.survey_results(survey=survey).items if i.key == "joint-working")
+    assert item.agree is not None
+    assert item.agree.count == "20" and item.agree.percentage == pytest.approx(200 / 3)  # of 30
 
 
 def test_a_childrens_survey_is_evidence_of_its_own_kind(
@@ -321,7 +344,45 @@ def test_a_childrens_survey_is_evidence_of_its_own_kind(
     item = services.survey_evidence_save(survey=survey, by=cast.inspector_a)
     assert item.kind == EvidenceItem.Kind.SURVEY
     assert "20 responses from children and young people (8 to 15). Questions:" in item.summary
-    assert "I feel safe where I live. Agree: 100% (84 to 100%), all (n = 20)." in item.summary
+    assert (
+        "I feel safe where I live. % agree: 100% (84 to 100%), all (answered: 20)." in item.summary
+    )
+
+
+def test_no_evidence_unless_a_question_is_linked_to_a_qi_of_the_framework(
+    cast: Any, inspection_a: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    _responses(survey, {"joint-working": ["agree"] * 10})
+    survey.instrument.questions.update(qi_key="")
+    with pytest.raises(services.FieldworkError, match="None of the questions is linked"):
+        services.survey_evidence_save(survey=survey, by=cast.inspector_a)
+    assert not EvidenceItem.objects.exists()
+
+
+def test_only_the_team_sees_the_evidence_button(cast: Any, inspection_a: Any, as_user: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    _responses(survey, {"joint-working": ["agree"] * 10})
+    url = reverse("fieldwork:survey", args=[survey.pk])
+    button = "Add the summary in the evidence log"
+    assert button in as_user(cast.inspector_a).get(url).content.decode()
+    for user in (cast.qa, cast.link_a):
+        page = as_user(user).get(url)
+        assert page.status_code == 200 and button not in page.content.decode()
+    response = as_user(cast.qa).post(reverse("fieldwork:survey-evidence", args=[survey.pk]))
+    assert response.status_code == 403 and not EvidenceItem.objects.exists()
+
+
+def test_a_closed_surveys_evidence_is_dated_when_it_closed(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    Survey.objects.filter(pk=survey.pk).update(
+        opens_on=date(2026, 3, 2), closes_on=date(2026, 3, 20)
+    )
+    survey.refresh_from_db()
+    _responses(survey, {"joint-working": ["agree"] * 10})
+    item = services.survey_evidence_save(survey=survey, by=cast.inspector_a)
+    assert item.date == date(2026, 3, 20)
+    assert "open 2 March 2026 to 20 March 2026" in item.summary
 
 
 def test_no_evidence_without_responses_or_once_published(
