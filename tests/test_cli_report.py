@@ -76,3 +76,37 @@ def test_unknown_ids_and_missing_output_are_explained(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "inspection", "1"])
     assert result.exit_code == 2
     assert "Give the file to write with -o FILE." in result.stderr
+
+
+def test_young_people_writes_the_version_for_children_and_young_people(tmp_path: Path) -> None:
+    from scrutiny.publishing.models import ReportVersion
+
+    draft = factories.inspection(
+        status=Status.EVALUATING, young_people_working_well="Staff listen to us."
+    )
+    html = tmp_path / "young.html"
+    args = ["report", "inspection", str(draft.pk), "--young-people", "--format", "html"]
+    result = runner.invoke(app, [*args, "-o", str(html)])
+    assert result.exit_code == 0, result.output
+    text = html.read_text(encoding="utf-8")
+    assert "<li>Staff listen to us.</li>" in text and "Draft — not for publication." in text
+    assert "What we found in" in text
+
+    published = factories.inspection(status=Status.PUBLISHED)
+    version = ReportVersion.objects.create(
+        inspection=published,
+        number=1,
+        html="<p>Frozen words</p>",
+        pdf=b"%PDF-frozen",
+        published_by=factories.user(Role.LEAD_INSPECTOR),
+    )
+    out = tmp_path / "young.pdf"
+    args = ["report", "inspection", str(published.pk), "--young-people", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "published without a version for children and young people" in result.stderr
+    ReportVersion.objects.filter(pk=version.pk).update(
+        young_html="<p>Frozen for young people</p>", young_pdf=b"%PDF-young"
+    )
+    assert runner.invoke(app, args).exit_code == 0
+    assert out.read_bytes() == b"%PDF-young"

@@ -120,6 +120,8 @@ def _build_base(cast: Cast) -> World:
         html="<p>Frozen report</p>",
         pdf=b"%PDF-1.7",
         published_by=lead,
+        young_html="<p>Frozen report for children and young people</p>",
+        young_pdf=b"%PDF-1.7",
     )
     return World(
         cast=cast,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 import typer
@@ -81,6 +82,13 @@ def inspection_report(
             "--list", help="Print one line per inspection: id, partnership, status, title."
         ),
     ] = False,
+    young_people: Annotated[
+        bool,
+        typer.Option(
+            "--young-people",
+            help="Write the short version for children and young people instead.",
+        ),
+    ] = False,
 ) -> None:
     """Write an inspection report. A published inspection gives its frozen, latest version;
     any other gives the current draft, marked as a draft."""
@@ -98,16 +106,27 @@ def inspection_report(
         raise _fail(
             f"There is no inspection {inspection_id}: see `scrutiny report inspection --list`."
         )
-    frozen = (
+    frozen: Any = (
         ReportVersion.objects.filter(inspection=inspection).order_by("-number").first()
         if inspection.is_published
         else None
     )
+    if young_people:
+        if frozen is not None and not frozen.young_html:
+            raise _fail(
+                f"Inspection {inspection_id}'s report was published without a version for "
+                "children and young people."
+            )
+        frozen = (
+            SimpleNamespace(number=frozen.number, html=frozen.young_html, pdf=frozen.young_pdf)
+            if frozen is not None
+            else None
+        )
     _write(
         path,
         output_format,
         frozen=frozen,
-        render_document=report.render_document,
+        render_document=report.render_young_document if young_people else report.render_document,
         render_pdf=report.render_pdf,
         subject=inspection,
     )

@@ -124,6 +124,20 @@ SA_STRENGTHS = [
     "Family support that parents and carers valued highly.",
 ]
 
+# The version for children and young people (demonstration content, in plain words).
+SA_YOUNG_WORKING_WELL = (
+    "When a child might be in danger, staff act quickly and work together to keep them safe.\n"
+    "Most children and young people have a worker they trust and can talk to.\n"
+    "Parents and carers told us the help their families get makes a real difference."
+)
+SA_YOUNG_GET_BETTER = (
+    "The people in charge need a clear plan for making life better for children and young "
+    "people, and need to check that it is working.\n"
+    "Families who do not have much money should get help early, wherever they live.\n"
+    "More young people aged 11 to 15 should get the help they need to live safely at home.\n"
+    "Children's plans should say clearly what will happen, and when."
+)
+
 SA_CONTEXT = (
     "South Ayrshire is a council area on the west coast of Scotland with around 112,000 people, "
     "about 20,000 of them children and young people. (Demonstration content.) Partners include "
@@ -315,6 +329,8 @@ def build_south_ayrshire() -> None:
         staff_survey_responses=412,
         children_met=64,
         parents_met=41,
+        young_people_working_well=SA_YOUNG_WORKING_WELL,
+        young_people_get_better=SA_YOUNG_GET_BETTER,
     )
     _force_status(
         inspection, [(Status.NOTIFIED, date(2016, 2, 8)), (Status.EVIDENCE, date(2016, 3, 1))], lead
@@ -483,6 +499,10 @@ def build_east_ayrshire() -> None:
         staff_survey_responses=455,
         children_met=58,
         parents_met=37,
+        young_people_working_well="Staff work well together to keep children and young people "
+        "safe.\nChildren and young people are listened to when plans are made about them.",
+        young_people_get_better="More young people should be able to see the same worker for "
+        "longer.",
     )
     _force_status(
         inspection, [(Status.NOTIFIED, notified), (Status.EVIDENCE, date(2026, 7, 6))], lead

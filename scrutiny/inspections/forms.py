@@ -67,6 +67,8 @@ class InspectionEditForm(forms.ModelForm):
             "staff_survey_responses",
             "children_met",
             "parents_met",
+            "young_people_working_well",
+            "young_people_get_better",
         ]
         widgets = {
             **dict.fromkeys(KEY_DATES, DATE),
@@ -74,6 +76,8 @@ class InspectionEditForm(forms.ModelForm):
             "context": forms.Textarea(attrs={"rows": 6}),
             "conclusion": forms.Textarea(attrs={"rows": 5}),
             "next_steps": forms.Textarea(attrs={"rows": 4}),
+            "young_people_working_well": forms.Textarea(attrs={"rows": 5}),
+            "young_people_get_better": forms.Textarea(attrs={"rows": 5}),
         }
 
 

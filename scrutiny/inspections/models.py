@@ -65,6 +65,19 @@ class Inspection(models.Model):
     children_met = models.PositiveIntegerField(null=True, blank=True)
     parents_met = models.PositiveIntegerField(null=True, blank=True)
 
+    # The version of the report for children and young people (published with the report when
+    # either is written): one point a line, in plain words.
+    young_people_working_well = models.TextField(
+        "for children and young people: what is working well",
+        blank=True,
+        help_text="One point a line, in plain words for readers aged 8 and over.",
+    )
+    young_people_get_better = models.TextField(
+        "for children and young people: what needs to get better",
+        blank=True,
+        help_text="One point a line, in plain words for readers aged 8 and over.",
+    )
+
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -101,6 +114,10 @@ class Inspection(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def has_young_peoples_version(self) -> bool:
+        return bool(self.young_people_working_well.strip() or self.young_people_get_better.strip())
 
     def status_reached(self, status: str) -> bool:
         return STATUS_ORDER.index(self.status) >= STATUS_ORDER.index(status)

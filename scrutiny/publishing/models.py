@@ -23,6 +23,9 @@ class ReportVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     correction_note = models.TextField(blank=True)
+    # The version for children and young people, frozen with the report (empty when none).
+    young_html = models.TextField(blank=True, default="")
+    young_pdf = models.BinaryField(blank=True, default=b"")
 
     class Meta:
         ordering = ["inspection", "number"]

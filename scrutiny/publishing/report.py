@@ -1,5 +1,6 @@
 """Building and rendering inspection reports. One set of templates makes both the web page and
-the PDF: ``publishing/report/body.html`` holds the content; the page and the PDF wrap it."""
+the PDF: ``publishing/report/body.html`` holds the content; the page and the PDF wrap it. The
+version for children and young people (``publishing/young/``) is built the same way."""
 
 from __future__ import annotations
 
@@ -111,6 +112,49 @@ def render_document(inspection: Inspection, *, body: str | None = None, **option
         body if body is not None else render_to_string("publishing/report/body.html", context)
     )
     return render_to_string("publishing/report/document.html", context)
+
+
+def _points(text: str) -> list[str]:
+    """One point a line; blank lines and list markers people type are left out."""
+    points = []
+    for line in text.splitlines():
+        point = line.strip().lstrip("-*•").strip()
+        if point:
+            points.append(point)
+    return points
+
+
+def young_context(
+    inspection: Inspection, *, draft: bool, version: int | None = None
+) -> dict[str, Any]:
+    """The version for children and young people: what we did (from the inspection's figures),
+    what is working well and what needs to get better (written by the team), what happens
+    next, and where to get help."""
+    return {
+        "inspection": inspection,
+        "partnership": inspection.partnership,
+        "draft": draft,
+        "version": version,
+        "demo_mode": settings.SCRUTINY_DEMO,
+        "working_well": _points(inspection.young_people_working_well),
+        "get_better": _points(inspection.young_people_get_better),
+        "generated": timezone.now(),
+    }
+
+
+def render_young_body(inspection: Inspection, **options: Any) -> str:
+    return render_to_string("publishing/young/body.html", young_context(inspection, **options))
+
+
+def render_young_document(
+    inspection: Inspection, *, body: str | None = None, **options: Any
+) -> str:
+    """The standalone HTML of the version for children and young people (the PDF's source)."""
+    context = young_context(inspection, **options)
+    context["body"] = (
+        body if body is not None else render_to_string("publishing/young/body.html", context)
+    )
+    return render_to_string("publishing/young/document.html", context)
 
 
 def render_pdf(html: str) -> bytes:

@@ -1,5 +1,6 @@
 """Publishing freezes a report: the HTML and PDF stored at publication are what the public sees,
-until a correction publishes a new version with a visible note."""
+until a correction publishes a new version with a visible note. The version for children and
+young people, when the team has written one, is frozen with it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,13 @@ from scrutiny.accounts.models import User
 from scrutiny.inspections import services as inspection_services
 from scrutiny.inspections.models import Inspection, Status
 from scrutiny.publishing.models import ReportVersion
-from scrutiny.publishing.report import render_body, render_document, render_pdf
+from scrutiny.publishing.report import (
+    render_body,
+    render_document,
+    render_pdf,
+    render_young_body,
+    render_young_document,
+)
 
 
 class PublishingError(Exception):
@@ -34,6 +41,10 @@ def _freeze(inspection: Inspection, *, by: User, note: str) -> ReportVersion:
     if note:
         corrections.append({"number": number, "published_at": timezone.now(), "note": note})
     options: dict[str, Any] = {"draft": False, "version": number, "corrections": corrections}
+    young_html, young_pdf = "", b""
+    if inspection.has_young_peoples_version:
+        young_html = render_young_body(inspection, draft=False, version=number)
+        young_pdf = render_pdf(render_young_document(inspection, draft=False, version=number))
     return ReportVersion.objects.create(
         inspection=inspection,
         number=number,
@@ -41,6 +52,8 @@ def _freeze(inspection: Inspection, *, by: User, note: str) -> ReportVersion:
         pdf=render_pdf(render_document(inspection, **options)),
         published_by=by,
         correction_note=note,
+        young_html=young_html,
+        young_pdf=young_pdf,
     )
 
 

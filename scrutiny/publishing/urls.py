@@ -16,9 +16,17 @@ urlpatterns = [
         views.report_version_pdf,
         name="report-version-pdf",
     ),
+    path("inspections/<int:pk>/young-people/", views.young_people, name="young-people"),
+    path("inspections/<int:pk>/young-people.pdf", views.young_people_pdf, name="young-people-pdf"),
     path("inspections/<int:pk>/correct/", views.correct, name="correct"),
     path("drafts/<int:pk>/", views.draft, name="draft"),
     path("drafts/<int:pk>/draft.pdf", views.draft_pdf, name="draft-pdf"),
+    path("drafts/<int:pk>/young-people/", views.draft_young_people, name="draft-young-people"),
+    path(
+        "drafts/<int:pk>/young-people.pdf",
+        views.draft_young_people_pdf,
+        name="draft-young-people-pdf",
+    ),
     path("drafts/<int:pk>/publish/", views.publish, name="publish"),
     path(
         "progress-reviews/<int:pk>/",

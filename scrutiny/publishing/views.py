@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
@@ -77,6 +77,36 @@ def report_version_pdf(request: HttpRequest, pk: int, number: int) -> HttpRespon
     return _pdf(selectors.report_version(inspection_pk=pk, number=number))
 
 
+def _young_pdf(version: ReportVersion) -> HttpResponse:
+    name = slugify(
+        f"{version.inspection.partnership.area.name} report for children and young people "
+        f"v{version.number}"
+    )
+    response = HttpResponse(bytes(version.young_pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+def _young_version(pk: int) -> ReportVersion:
+    version = selectors.report_version(inspection_pk=pk)
+    if not version.young_html:
+        raise Http404("This report has no version for children and young people")
+    return version
+
+
+def young_people(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _young_version(pk)
+    return render(
+        request,
+        "publishing/young.html",
+        {"version": version, "inspection": version.inspection, "body": version.young_html},
+    )
+
+
+def young_people_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _young_pdf(_young_version(pk))
+
+
 def _draft_inspection(request: HttpRequest, pk: int) -> Inspection:
     inspection = get_object_or_404(Inspection.objects.select_related("partnership__area"), pk=pk)
     require(request, "inspections.view_draft", inspection)
@@ -96,6 +126,32 @@ def draft_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pdf = report.render_pdf(report.render_document(inspection, draft=True))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="draft-report-{inspection.pk}.pdf"'
+    return response
+
+
+@login_required
+def draft_young_people(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    inspection = _draft_inspection(request, pk)
+    return render(
+        request,
+        "publishing/young.html",
+        {
+            "inspection": inspection,
+            "body": report.render_young_body(inspection, draft=True),
+            "draft": True,
+            "can_change": request.user.has_perm("inspections.change_inspection", inspection),
+        },
+    )
+
+
+@login_required
+def draft_young_people_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    inspection = _draft_inspection(request, pk)
+    pdf = report.render_pdf(report.render_young_document(inspection, draft=True))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="draft-report-for-young-people-{inspection.pk}.pdf"'
+    )
     return response
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pikepdf
 import pytest
@@ -137,3 +138,105 @@ def test_publishing_through_the_page_freezes_the_report() -> None:
     pdf = Client().get(reverse("publishing:report-pdf", args=[inspection.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+# --- the version for children and young people ---------------------------------------------
+
+
+WELL = (
+    "- Staff act quickly when a child might be in danger.\n\n"
+    "* Most children have a worker they trust."
+)
+BETTER = "Families should get help early.\nPlans should say what will happen, and when."
+
+
+def test_a_version_for_children_and_young_people_is_frozen_with_the_report() -> None:
+    lead = helpers.lead_inspector()
+    inspection = helpers.ready_for_qa(lead)
+    services.inspection_update(
+        inspection=inspection,
+        records_read=87,
+        children_met=40,
+        progress_review_planned=True,
+        progress_review_due=date(2031, 3, 1),
+        young_people_working_well=WELL,
+        young_people_get_better=BETTER,
+    )
+    services.inspection_advance(inspection=inspection, by=lead)
+    services.qa_signoff_record(
+        inspection=inspection,
+        by=factories.user(Role.QUALITY_ASSURANCE),
+        decision=QASignOff.Decision.SIGNED_OFF,
+        comments="",
+    )
+    services.inspection_advance(inspection=inspection, by=lead)
+    version = inspection_publish(inspection=inspection, by=lead)
+    html = version.young_html
+    # One point a line, with the markers people type and blank lines left out.
+    assert "<li>Staff act quickly when a child might be in danger.</li>" in html
+    assert "<li>Most children have a worker they trust.</li>" in html
+    assert html.count("<li>") == 2 + 2 + 3  # working well, to get better, what we did
+    assert "We read the records of 87 children and young people" in html
+    assert "We will come back by March 2031" in html
+    assert "Childline" in html
+    with pikepdf.open(io.BytesIO(bytes(version.young_pdf))) as pdf:
+        assert pdf.Root.MarkInfo.Marked is True and "/StructTreeRoot" in pdf.Root
+        with pdf.open_outline() as outline:
+            titles = _titles(outline.root)
+        assert titles[0] == f"What we found in {inspection.partnership.area.name}"
+        assert {"What is working well", "What needs to get better"} <= set(titles)
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(bytes(version.young_pdf))).pages
+    )
+    assert "Families should get help early." in text
+    # The public page, the PDF, and a link from the report.
+    page = Client().get(reverse("publishing:young-people", args=[inspection.pk])).content.decode()
+    assert "Families should get help early." in page
+    pdf = Client().get(reverse("publishing:young-people-pdf", args=[inspection.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and bytes(pdf.content) == version.young_pdf
+    report = Client().get(reverse("publishing:report", args=[inspection.pk])).content.decode()
+    assert reverse("publishing:young-people", args=[inspection.pk]) in report
+    # Frozen: a later change is not seen until a correction publishes it.
+    services.inspection_update(inspection=inspection, young_people_get_better="Changed.")
+    assert (
+        "Changed."
+        not in Client()
+        .get(reverse("publishing:young-people", args=[inspection.pk]))
+        .content.decode()
+    )
+    report_correct(inspection=inspection, by=lead, note="A point for young people was reworded.")
+    page = Client().get(reverse("publishing:young-people", args=[inspection.pk])).content.decode()
+    assert "<li>Changed.</li>" in page and "This is version 2" in page
+
+
+def test_no_version_for_children_and_young_people_unless_the_team_writes_one() -> None:
+    inspection, version, _ = _published()
+    assert version.young_html == "" and bytes(version.young_pdf) == b""
+    for name in ("publishing:young-people", "publishing:young-people-pdf"):
+        assert Client().get(reverse(name, args=[inspection.pk])).status_code == 404
+    report = Client().get(reverse("publishing:report", args=[inspection.pk])).content.decode()
+    assert reverse("publishing:young-people", args=[inspection.pk]) not in report
+
+
+def test_the_draft_version_for_young_people_is_for_the_team_and_says_what_is_missing(
+    cast, inspection_a
+) -> None:
+    inspection = inspection_a
+    url = reverse("publishing:draft-young-people", args=[inspection.pk])
+    client = Client()
+    client.force_login(cast.inspector_a)
+    page = client.get(url).content.decode()
+    assert "Nothing is written for children and young people yet" in page
+    assert "Draft — not for publication." in page
+    services.inspection_update(inspection=inspection, young_people_working_well="Kind staff.")
+    page = client.get(url).content.decode()
+    assert "<li>Kind staff.</li>" in page and "Nothing is written" not in page
+    pdf = client.get(reverse("publishing:draft-young-people-pdf", args=[inspection.pk]))
+    assert pdf.content.startswith(b"%PDF")
+    assert Client().get(url).status_code == 302  # anonymous: sign in
+    for user in (cast.lead_a, cast.lead_b):  # partnerships: not before factual accuracy
+        other = Client()
+        other.force_login(user)
+        assert other.get(url).status_code == 403
+    for name in ("publishing:young-people", "publishing:young-people-pdf"):
+        assert Client().get(reverse(name, args=[inspection.pk])).status_code == 404
