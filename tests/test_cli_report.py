@@ -110,3 +110,9 @@ def test_young_people_writes_the_version_for_children_and_young_people(tmp_path:
     )
     assert runner.invoke(app, args).exit_code == 0
     assert out.read_bytes() == b"%PDF-young"
+    html = tmp_path / "young-published.html"
+    args = ["report", "inspection", str(published.pk), "--young-people", "--format", "html"]
+    assert runner.invoke(app, [*args, "-o", str(html)]).exit_code == 0
+    text = html.read_text(encoding="utf-8")
+    assert text.startswith("<!doctype html>") and "<p>Frozen for young people</p>" in text
+    assert "Draft" not in text and text.count("<h1>") == 1

@@ -12,7 +12,7 @@ import contextlib
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.utils import timezone
@@ -50,6 +50,7 @@ class ShownShare:
     lower: float | None
     upper: float | None
     word: str
+    base: str = ""  # % agree only: the answers other than don't know, when the % is shown
 
     @property
     def suppressed(self) -> bool:
@@ -440,7 +441,12 @@ def survey_summary_text(*, survey: Survey) -> str | None:
         if item.n == "0":
             continue
         if item.agree is not None:
-            lines.append(f"{item.text} % agree: {_share_text(item.agree)} (answered: {item.n}).")
+            share = (
+                "no answers other than don't know"
+                if item.agree.count == "0"
+                else _share_text(item.agree)
+            )
+            lines.append(f"{item.text} % agree: {share} (answered: {item.n}).")
             continue
         parts = [f"{line.label} {_share_text(line)}" for line in item.lines if line.count != "0"]
         lines.append(f"{item.text} {'; '.join(parts)} (n = {item.n}).")
@@ -467,18 +473,19 @@ def protected_agree(
     counts protected on their own, its numerator and base could give away a hidden cell (the
     base with ``n`` gives the don't-know count).
     """
-    shown = {value: line.count for (value, _), line in zip(options, lines, strict=True)}
-    needed = [shown.get(value, "0") for value in (*AGREE, DONT_KNOW)]
+    cells = {value: line.count for (value, _), line in zip(options, lines, strict=True)}
+    needed = [cells.get(value, "0") for value in (*AGREE, DONT_KNOW)]
     if n == "0":
         return ShownShare("% agree", "0", None, None, None, "")
     if n == SUPPRESSED or SUPPRESSED in needed:
         return ShownShare("% agree", SUPPRESSED, None, None, None, "")
-    agree = sum(int(shown.get(value, "0")) for value in AGREE)
-    base = int(n) - int(shown.get(DONT_KNOW, "0"))
+    agree = sum(int(cells.get(value, "0")) for value in AGREE)
+    base = int(n) - int(cells.get(DONT_KNOW, "0"))
     if not base:
         return ShownShare("% agree", "0", None, None, None, "")
     rate = gate.rates([agree], [base])[0]
-    return _shown("% agree", agree, base, rate)
+    shown = _shown("% agree", agree, base, rate)
+    return shown if shown.percentage is None else replace(shown, base=str(base))
 
 
 def _group_agreement(
@@ -519,7 +526,9 @@ def _group_agreement(
             if rate.value is None:
                 texts.append(SUPPRESSED)
             else:
-                texts.append(f"{rate.value:.0f}% (n = {b})")
+                # The percentage alone: each group's base beside it would add up, with the
+                # number answering, to the don't-know count the answer table may hide.
+                texts.append(f"{rate.value:.0f}%")
         rows.append((item.text, texts))
     return GroupAgreement(title=title, groups=groups, rows=rows)
 

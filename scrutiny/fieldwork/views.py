@@ -843,8 +843,8 @@ def survey_csv(request: AuthenticatedRequest, survey_pk: int) -> HttpResponse:
     for item in found.items:
         for line in item.lines:
             writer.writerow(_csv_line("", item.text, line, item.n))
-        if item.agree is not None:
-            writer.writerow(_csv_line("", item.text, item.agree, item.n))
+        if item.agree is not None:  # n: the answers other than don't know
+            writer.writerow(_csv_line("", item.text, item.agree, item.agree.base))
     for table in (found.by_agency, found.by_role):
         if table is None:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -322,6 +323,63 @@ def test_percent_agree_never_gives_away_a_hidden_dont_know(cast: Any, inspection
     assert item.agree.percentage is None
     summary = results.survey_summary_text(survey=survey)
     assert summary is not None and "67%" not in summary and "(answered: 32)." in summary
+
+
+def test_the_breakdown_by_group_gives_no_base_to_subtract(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """The same 20/10/2 split across two agencies: each group's % agree is shown, but not its
+    base, which summed over the groups would give the hidden 2 away (32 answered, 30 bases)."""
+    survey = _survey(inspection_a, cast.inspector_a)
+    answers = ["agree"] * 20 + ["disagree"] * 10 + ["dont_know"] * 2
+    agencies = ["NHS health", "Police Scotland"]
+    services.store_responses(
+        survey=survey,
+        batch=None,
+        parsed=[
+            mapping.ParsedResponse(
+                row=n + 2,
+                submitted_at=datetime(2026, 3, 2, 10, 0),
+                answers={"joint-working": answer, "agency": agencies[n % 2]},
+                agency=agencies[n % 2],
+            )
+            for n, answer in enumerate(answers)
+        ],
+    )
+    found = results.survey_results(survey=survey)
+    assert found.by_agency is not None
+    row = next(cells for text, cells in found.by_agency.rows if text == WORK_TOGETHER)
+    assert row == ["67%", "67%"]
+    page = as_user(cast.inspector_a).get(reverse("fieldwork:survey", args=[survey.pk])).text
+    assert "n = 15" not in page and "(n = " not in page
+    download = as_user(cast.inspector_a).get(reverse("fieldwork:survey-csv", args=[survey.pk]))
+    assert "n = " not in download.content.decode()
+
+
+def test_the_csv_gives_percent_agree_with_its_own_base(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    answers = ["strongly_agree"] * 6 + ["agree"] * 14 + ["disagree"] * 10 + ["dont_know"] * 5
+    _responses(survey, {"joint-working": answers})
+    download = as_user(cast.inspector_a).get(reverse("fieldwork:survey-csv", args=[survey.pk]))
+    rows = list(csv.reader(io.StringIO(download.content.decode())))
+    header = rows[0]
+    agree = next(r for r in rows if r[1:3] == [WORK_TOGETHER, "% agree"])
+    assert agree[header.index("count")] == "20" and agree[header.index("n")] == "30"
+    assert agree[header.index("percentage")] == "66.7"
+
+
+def test_everyone_saying_dont_know_is_not_called_suppressed(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    _responses(survey, {"joint-working": ["dont_know"] * 12})
+    summary = results.survey_summary_text(survey=survey)
+    assert summary is not None
+    assert f"{WORK_TOGETHER} % agree: no answers other than don't know (answered: 12)." in summary
+    page = as_user(cast.inspector_a).get(reverse("fieldwork:survey", args=[survey.pk])).text
+    assert "% agree: no answers other than don't know." in page
 
 
 def test_percent_agree_is_what_the_answer_table_shows(cast: Any, inspection_a: Any) -> None:
