@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from scrutiny.inspections.models import Inspection, Status
@@ -9,7 +9,21 @@ from scrutiny.publishing.models import ReportVersion
 
 
 def _published() -> QuerySet[Inspection]:
-    return Inspection.objects.filter(status=Status.PUBLISHED).order_by("-publication_date")
+    """Published inspections, newest first, each with ``has_young_version``: its latest
+    report version includes the version for children and young people."""
+    latest = (  # within ``young``: the newest version of the same inspection
+        ReportVersion.objects.filter(inspection=OuterRef("inspection"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    young = ReportVersion.objects.filter(
+        inspection=OuterRef("pk"), number=Subquery(latest)
+    ).exclude(young_html="")
+    return (
+        Inspection.objects.filter(status=Status.PUBLISHED)
+        .annotate(has_young_version=Exists(young))
+        .order_by("-publication_date")
+    )
 
 
 def partnerships_with_published_work() -> list[Partnership]:

@@ -238,3 +238,19 @@ def test_the_draft_version_for_young_people_is_for_the_team_and_says_what_is_mis
         assert other.get(url).status_code == 403
     for name in ("publishing:young-people", "publishing:young-people-pdf"):
         assert Client().get(reverse(name, args=[inspection.pk])).status_code == 404
+
+
+def test_the_partnership_page_links_the_version_for_young_people_when_there_is_one() -> None:
+    inspection, _, lead = _published()
+    slug = inspection.partnership.slug
+    url = reverse("publishing:young-people", args=[inspection.pk])
+    assert url not in Client().get(reverse("publishing:partnership", args=[slug])).text
+    services.inspection_update(inspection=inspection, young_people_working_well="Kind staff.")
+    report_correct(inspection=inspection, by=lead, note="Added the version for young people.")
+    page = Client().get(reverse("publishing:partnership", args=[slug])).text
+    assert url in page and "For children and young people" in page
+    # Taken out again by a later correction: the link goes, as the page would be gone.
+    services.inspection_update(inspection=inspection, young_people_working_well="")
+    report_correct(inspection=inspection, by=lead, note="Withdrawn for rewording.")
+    assert url not in Client().get(reverse("publishing:partnership", args=[slug])).text
+    assert Client().get(url).status_code == 404
