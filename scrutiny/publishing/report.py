@@ -104,14 +104,17 @@ def render_body(inspection: Inspection, **options: Any) -> str:
     return render_to_string("publishing/report/body.html", report_context(inspection, **options))
 
 
+def _document(folder: str, context: dict[str, Any], body: str | None) -> str:
+    """``folder``'s document template around ``body`` (rendered from its body template when
+    None)."""
+    context["body"] = body if body is not None else render_to_string(f"{folder}/body.html", context)
+    return render_to_string(f"{folder}/document.html", context)
+
+
 def render_document(inspection: Inspection, *, body: str | None = None, **options: Any) -> str:
     """A standalone HTML document (print styles included): the PDF's source, and the HTML
     export. ``body`` is a frozen body from a published version; otherwise it is rendered."""
-    context = report_context(inspection, **options)
-    context["body"] = (
-        body if body is not None else render_to_string("publishing/report/body.html", context)
-    )
-    return render_to_string("publishing/report/document.html", context)
+    return _document("publishing/report", report_context(inspection, **options), body)
 
 
 def _points(text: str) -> list[str]:
@@ -150,11 +153,7 @@ def render_young_document(
     inspection: Inspection, *, body: str | None = None, **options: Any
 ) -> str:
     """The standalone HTML of the version for children and young people (the PDF's source)."""
-    context = young_context(inspection, **options)
-    context["body"] = (
-        body if body is not None else render_to_string("publishing/young/body.html", context)
-    )
-    return render_to_string("publishing/young/document.html", context)
+    return _document("publishing/young", young_context(inspection, **options), body)
 
 
 def render_pdf(html: str) -> bytes:

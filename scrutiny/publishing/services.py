@@ -44,12 +44,15 @@ def _freeze(inspection: Inspection, *, by: User, note: str) -> ReportVersion:
     young_html, young_pdf = "", b""
     if inspection.has_young_peoples_version:
         young_html = render_young_body(inspection, draft=False, version=number)
-        young_pdf = render_pdf(render_young_document(inspection, draft=False, version=number))
+        young_pdf = render_pdf(
+            render_young_document(inspection, body=young_html, draft=False, version=number)
+        )
+    html = render_body(inspection, **options)
     return ReportVersion.objects.create(
         inspection=inspection,
         number=number,
-        html=render_body(inspection, **options),
-        pdf=render_pdf(render_document(inspection, **options)),
+        html=html,
+        pdf=render_pdf(render_document(inspection, body=html, **options)),
         published_by=by,
         correction_note=note,
         young_html=young_html,
