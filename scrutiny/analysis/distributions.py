@@ -1,5 +1,6 @@
 """How answers to one question are spread: counts, shares with Wilson intervals, and the
-proportion word for each share; and the share who agree with a survey statement.
+proportion word for each share. ``AGREE`` and ``DONT_KNOW`` name the answers that % agree is
+made of (worked out from the protected counts, in ``scrutiny.fieldwork.results``).
 
 Plain counts in, plain results out. Disclosure control is applied afterwards, by the gate, to
 whatever is shown or published.
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from scrutiny.analysis.intervals import wilson_interval
 from scrutiny.analysis.proportions import proportion_word
 
-AGREE = ("strongly_agree", "agree")
+AGREE = ("strongly_agree", "agree")  # % agree: these, over the answers other than don't know
 DONT_KNOW = "dont_know"
 NEGATIVE_COUNT = "the count for {option!r} is negative: {count}"
 UNKNOWN_OPTION = "answers were given that are not options of the question: {values}"
@@ -99,24 +100,3 @@ def distribution(
             for value, label in options
         ),
     )
-
-
-@dataclass(frozen=True)
-class Agreement:
-    """% agree: (strongly agree + agree) over everyone who answered other than "don't know"."""
-
-    agree: int
-    base: int
-    dont_know: int
-    share: Share
-
-
-def agree_share(counts: Mapping[str, int], *, confidence: float = 0.95) -> Agreement:
-    """The share who agree with a statement, leaving out "don't know" (and blanks)."""
-    for value, count in counts.items():
-        if count < 0:
-            raise DistributionError(NEGATIVE_COUNT.format(option=value, count=count))
-    agree = sum(counts.get(value, 0) for value in AGREE)
-    dont_know = counts.get(DONT_KNOW, 0)
-    base = sum(counts.values()) - dont_know
-    return Agreement(agree, base, dont_know, share_of(agree, base, confidence=confidence))

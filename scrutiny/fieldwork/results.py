@@ -422,7 +422,8 @@ def survey_results(*, survey: Survey) -> SurveyResults:
 def survey_summary_text(*, survey: Survey) -> str | None:
     """A plain-words summary of the protected survey results, for the evidence log (None: no
     responses). Agreement statements give % agree; other questions with choices give each
-    answer's share; free-text answers are counted, not quoted (they go to qualitative coding)."""
+    answer's share; free-text answers are neither quoted nor counted (they go to qualitative
+    coding)."""
     found = survey_results(survey=survey)
     if not found.responses:
         return None

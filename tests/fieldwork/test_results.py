@@ -9,10 +9,10 @@ from django.urls import reverse
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scrutiny.analysis.distributions import agree_share, distribution, share_of
+from scrutiny.analysis.distributions import distribution, share_of
 from scrutiny.analysis.proportions import proportion_word
 from scrutiny.fieldwork import results, services
-from scrutiny.fieldwork.models import YES_PARTLY_NO_OPTIONS
+from scrutiny.fieldwork.models import LIKERT_OPTIONS, YES_PARTLY_NO_OPTIONS
 from tests.fieldwork.helpers import drawn_sample
 
 pytestmark = pytest.mark.django_db
@@ -108,23 +108,29 @@ def test_property_shares_add_up_and_intervals_contain_them(values: dict[str, int
         assert share.word == proportion_word(share.count / found.n)
 
 
-@settings(deadline=None)
+@settings(deadline=None, max_examples=200)
 @given(
     st.dictionaries(
-        st.sampled_from(
-            ["strongly_agree", "agree", "neither", "disagree", "strongly_disagree", "dont_know"]
-        ),
-        st.integers(min_value=0, max_value=300),
+        st.sampled_from([value for value, _ in LIKERT_OPTIONS]),
+        st.integers(min_value=0, max_value=60),
     )
 )
-def test_property_agree_leaves_out_dont_know(values: dict[str, int]) -> None:
-    found = agree_share(values)
-    assert found.agree == values.get("strongly_agree", 0) + values.get("agree", 0)
-    assert found.base == sum(values.values()) - values.get("dont_know", 0)
-    if found.base:
-        assert found.share.share == pytest.approx(found.agree / found.base)
-    else:
-        assert found.share.share is None
+def test_property_percent_agree_leaves_out_dont_know_and_hides_nothing_new(
+    values: dict[str, int],
+) -> None:
+    """% agree is (strongly agree + agree) / (answers other than don't know), shown only when
+    the answer table shows strongly agree, agree and don't know, so it adds nothing to it."""
+    n, lines, _ = results.protected_distribution(LIKERT_OPTIONS, values)
+    found = results.protected_agree(LIKERT_OPTIONS, n, lines)
+    cells = {value: line.count for (value, _), line in zip(LIKERT_OPTIONS, lines, strict=True)}
+    if found.percentage is None:
+        return
+    assert all(cells[value] != results.SUPPRESSED for value in ("strongly_agree", "agree"))
+    assert cells["dont_know"] != results.SUPPRESSED and n != results.SUPPRESSED
+    agree = values.get("strongly_agree", 0) + values.get("agree", 0)
+    base = sum(values.values()) - values.get("dont_know", 0)
+    assert found.count == str(agree) and found.base == str(base)
+    assert found.percentage == pytest.approx(100 * agree / base)
 
 
 @example(3, 0)
