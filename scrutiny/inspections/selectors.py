@@ -94,7 +94,11 @@ def evaluation_rows(*, inspection: Inspection) -> list[EvaluationRow]:
 
 
 def evidence_log(*, inspection: Inspection) -> QuerySet[EvidenceItem]:
-    return inspection.evidence.select_related("created_by").prefetch_related("qis", "files")
+    """The inspection's evidence, each item with the survey or record sample it summarises
+    (``survey``, ``record_sample``: fieldwork's links to it), if any."""
+    return inspection.evidence.select_related(
+        "created_by", "survey", "record_sample"
+    ).prefetch_related("qis", "files")
 
 
 TEAM_ORDER = [

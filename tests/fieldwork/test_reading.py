@@ -157,6 +157,9 @@ def test_results_become_an_evidence_item_linked_to_the_questions_qis(
     as_user(cast.inspector_a).post(url)
     item = EvidenceItem.objects.get(kind=EvidenceItem.Kind.RECORD_READING)
     assert item.source == "Reading of 10 children's records"
+    log = as_user(cast.inspector_a).get(reverse("inspections:evidence", args=[inspection_a.pk]))
+    results_url = reverse("fieldwork:results", args=[inspection_a.pk])
+    assert f'href="{results_url}">The full record-reading results</a>' in log.text
     assert "Yes: 100% (72 to 100%), all (n = 10)" in item.summary
     keys = set(item.qis.values_list("key", flat=True))
     assert {

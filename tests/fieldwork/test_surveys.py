@@ -9,6 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -456,3 +458,31 @@ def test_no_evidence_without_responses_or_once_published(
     with pytest.raises(services.FieldworkError, match="published"):
         services.survey_evidence_save(survey=Survey.objects.get(pk=survey.pk), by=cast.inspector_a)
     assert not EvidenceItem.objects.exists()
+
+
+def test_the_evidence_log_links_each_item_to_its_survey_without_a_query_each(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    url = reverse("inspections:evidence", args=[inspection_a.pk])
+    client = as_user(cast.inspector_a)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    surveys = []
+    for number in range(3):
+        survey = services.survey_create(
+            inspection=inspection_a, instrument=_staff(), title=f"Survey {number}", by=cast.qa
+        )
+        _responses(survey, {"joint-working": ["agree"] * 10})
+        services.survey_evidence_save(survey=survey, by=cast.inspector_a)
+        surveys.append(survey)
+        if number == 0:
+            one = queries()
+    page = client.get(url).text
+    for survey in surveys:
+        link = reverse("fieldwork:survey", args=[survey.pk])
+        assert f'href="{link}">The full results of {survey.title}</a>' in page
+    assert queries() == one
