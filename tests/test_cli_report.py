@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from scrutiny.accounts.models import Role
@@ -33,6 +34,12 @@ def test_it_writes_a_draft_pdf_and_html(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert pdf.read_bytes().startswith(b"%PDF")
+    pages = PdfReader(pdf).pages
+    assert len(pages) > 2
+    for page in pages:  # a loose page still says it is a draft
+        text = page.extract_text()
+        assert "DRAFT: not for publication" in text
+    assert "joint inspection report (draft)" in pages[-1].extract_text()
     html = tmp_path / "report.html"
     result = runner.invoke(
         app, ["report", "inspection", str(inspection.pk), "--format", "html", "-o", str(html)]

@@ -38,10 +38,6 @@ SECTIONS = (
     ("conclusion", "4.", "Conclusion"),
     ("next-steps", "5.", "What happens next"),
 )
-SCALE_NOTE = (
-    "No official scale for judging progress is published: this one is Scrutiny's own, kept as "
-    "data that administrators can change."
-)
 
 
 class ProgressPublishingError(Exception):
@@ -136,7 +132,6 @@ def review_context(
         "section_list": [(key, f"{number} {name}") for key, number, name in SECTIONS],
         "items": items,
         "levels": levels,
-        "scale_note": SCALE_NOTE,
         "as_at": as_at,
         "team": team,
         "scrutiny_bodies": sorted({member.scrutiny_body for member in team}),

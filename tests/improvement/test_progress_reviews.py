@@ -153,7 +153,8 @@ def test_publishing_freezes_html_and_a_tagged_pdf_the_public_can_read(cast: Cast
     assert "No further review is required." in page
     assert 'alt="Progress on each area for improvement. 1. Area 1: good progress' in page
     assert "<caption>Progress judgements</caption>" in page
-    assert "Scrutiny&#x27;s own" in page
+    assert "The progress scale" in page
+    assert "Scrutiny&#x27;s own" not in page  # a note for administrators, not for the public
     pdf = public.get(reverse("publishing:progress-review-pdf", args=[review.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     data = bytes(version.pdf)

@@ -57,6 +57,7 @@ def test_the_pdf_is_tagged_with_bookmarks_page_numbers_and_extractable_text() ->
     assert "A coastal council area." in text
     assert f"Page 1 of {len(reader.pages)}" in text
     assert "Areas for improvement" in text
+    assert "DRAFT" not in text and "(draft)" not in text
     assert reader.metadata is not None and reader.metadata.title == inspection.title
 
 
