@@ -477,7 +477,12 @@ def monitoring(request: AuthenticatedRequest, slug: str) -> HttpResponse:
                 "improvement.create_progress_review", partnership
             ),
             "reviewable": selectors.reviewable_inspections(partnership=partnership),
-            "reviews": ProgressReview.objects.filter(partnership=partnership),
+            # Monitoring readers are not all on a review's team: each review says whether this
+            # user may open it (else its published version, or its title only).
+            "reviews": [
+                (review, request.user.has_perm("improvement.view_progress_review", review))
+                for review in ProgressReview.objects.filter(partnership=partnership)
+            ],
         },
     )
 

@@ -17,7 +17,7 @@ from scrutiny.cli import app
 from scrutiny.improvement import services
 from scrutiny.improvement.models import ProgressReview, ProgressReviewSignOff
 from scrutiny.improvement.services import ImprovementError
-from scrutiny.inspections.models import Status
+from scrutiny.inspections.models import Status, TeamMember
 from scrutiny.publishing.progress_review import (
     ProgressPublishingError,
     progress_review_correct,
@@ -271,3 +271,20 @@ def test_the_command_line_gives_a_published_reviews_frozen_pdf(cast: Cast, tmp_p
     )
     assert result.exit_code == 0, result.output
     assert pdf.read_bytes() == bytes(version.pdf)
+
+
+def test_monitoring_links_a_review_only_for_those_who_may_open_it(cast: Cast) -> None:
+    review = _signed_off(cast)
+    # On the team of the partnership's inspection: reads monitoring, not on the review's team.
+    TeamMember.objects.create(inspection=review.inspection, user=cast.inspector_a, role="inspector")
+    url = reverse("improvement:monitoring", args=["south-ayrshire"])
+    internal = reverse("improvement:review", args=[review.pk])
+    public = reverse("publishing:progress-review", args=[review.pk])
+    page = client_for(cast.inspector_a).get(url).content.decode()
+    assert review.title in page
+    assert internal not in page and public not in page
+    assert client_for(cast.inspector_a).get(internal).status_code == 403
+    assert internal in client_for(cast.link_a).get(url).content.decode()
+    client_for(cast.link_a).post(reverse("publishing:progress-review-publish", args=[review.pk]))
+    page = client_for(cast.inspector_a).get(url).content.decode()
+    assert public in page and internal not in page
