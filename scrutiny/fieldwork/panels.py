@@ -22,10 +22,11 @@ def partnership_panel(*, partnership: Partnership, user: User) -> tuple[str, dic
     children: dict[int, int] = {}
     for inspection_id, count in (
         PreInspectionReturn.objects.filter(inspection_id__in=ids)
+        .annotate(distinct_children=Count("children__child_id", distinct=True))
         .order_by("inspection_id", "uploaded_at", "pk")
-        .values_list("inspection_id", "children_count")
+        .values_list("inspection_id", "distinct_children")
     ):
-        children[inspection_id] = count  # the latest upload wins
+        children[inspection_id] = count  # the latest upload wins; a child on two lists once
     samples = dict(
         Sample.objects.filter(inspection_id__in=ids).values_list("inspection_id", "size")
     )

@@ -31,8 +31,11 @@ from scrutiny.inspections.models import Inspection
 
 
 def current_return(*, inspection: Inspection) -> PreInspectionReturn | None:
+    """The latest upload, with ``distinct_children``: a child on two lists counts once (its
+    ``children_count`` counts the entries, one per list)."""
     return (
         PreInspectionReturn.objects.filter(inspection=inspection)
+        .annotate(distinct_children=Count("children__child_id", distinct=True))
         .select_related("uploaded_by")
         .order_by("-uploaded_at", "-pk")
         .first()

@@ -259,3 +259,23 @@ def test_property_one_bad_value_is_reported_at_its_row_and_column(
     assert not check.ok
     assert {(p.row, p.column, p.value) for p in check.problems} == {(victim + 2, column, junk)}
     assert len(check.rows) == len(data) - 1
+
+
+def test_a_child_on_two_lists_is_one_child_in_two_entries(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    data = (
+        f"{HEADER}\ncp_register,C1,2015-03,,female,,2025-01-01,,\n"
+        "looked_after,C1,2015-03,,female,,2025-01-01,foster,\n"
+        "looked_after,C2,2014-03,,male,,2025-01-01,foster,\n"
+    ).encode()
+    services.return_import(
+        inspection=inspection_a, name="r.csv", data=data, as_at=AS_AT, by=cast.lead_a
+    )
+    client = as_user(cast.inspector_a)
+    overview = client.get(reverse("fieldwork:overview", args=[inspection_a.pk])).content.decode()
+    assert "The current return lists 2 children in 3 entries" in overview
+    page = client.get(reverse("fieldwork:return", args=[inspection_a.pk])).content.decode()
+    assert "2 children on the lists, in 3 entries" in page
+    home = client.get(reverse("frontend:partnership", args=["south-ayrshire"]))
+    assert "return of 2 children" in home.content.decode()
