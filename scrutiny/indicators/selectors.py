@@ -119,6 +119,9 @@ class ChartView:
     scotland: dict[str, float | None]
     comparator: dict[str, float | None]
     comparator_name: str
+    # How many of the group's councils each period's median rests on, and the group's size.
+    comparator_counts: dict[str, int] = field(default_factory=dict)
+    comparator_size: int = 0
     result: SpcResult | None = None
     problem: str = ""
     notes: list[str] = field(default_factory=list)
@@ -189,6 +192,15 @@ class ChartView:
         point = self.latest
         return "—" if point is None else self.formatted(self.comparator.get(point.period))
 
+    def comparator_cell(self, period: str) -> str:
+        """The group's median for the table, saying how many councils it rests on when some
+        have no value."""
+        value = self.formatted(self.comparator.get(period))
+        found = self.comparator_counts.get(period, 0)
+        if period in self.comparator and found < self.comparator_size:
+            return f"{value} ({found} of {self.comparator_size} councils)"
+        return value
+
     @property
     def table(self) -> list[TableRow]:
         by_period = {p.period: p for p in self.result.points} if self.result else {}
@@ -216,7 +228,7 @@ class ChartView:
                     centre=self.formatted(spc.centre) if spc else "",
                     limits=limits,
                     scotland=self.formatted(self.scotland.get(point.period)),
-                    comparator=self.formatted(self.comparator.get(point.period)),
+                    comparator=self.comparator_cell(point.period),
                     note=note,
                 )
             )
@@ -487,13 +499,21 @@ def _by_period(points: Iterable[Point]) -> dict[str, float | None]:
 
 def _median(
     points_by_area: Sequence[list[Point]],
-) -> dict[str, float | None]:
+) -> tuple[dict[str, float | None], dict[str, int]]:
+    """The group's median per period, and how many councils it rests on. A period where fewer
+    than half the group's councils have a value (suppressed or missing) has no median: it would
+    speak for councils it does not include."""
     values: dict[str, list[float]] = defaultdict(list)
     for points in points_by_area:
         for point in points:
             if not point.suppressed and point.value is not None:
                 values[point.period].append(point.value)
-    return {period: statistics.median(found) for period, found in values.items()}
+    size = len(points_by_area)
+    kept = {period: found for period, found in values.items() if 2 * len(found) >= size}
+    return (
+        {period: statistics.median(found) for period, found in kept.items()},
+        {period: len(found) for period, found in kept.items()},
+    )
 
 
 def comparator_groups(*, partnership: Partnership) -> QuerySet[ComparatorGroup]:
@@ -561,6 +581,9 @@ def _charts(
     for indicator in indicators:
         points = observations.get((indicator.pk, partnership.area_id), [])
         own = series.get(indicator.pk)
+        median, counts = _median(
+            [observations.get((indicator.pk, area), []) for area in comparator_areas]
+        )
         if own is not None:
             own.partnership = partnership
             own.indicator = indicator
@@ -570,10 +593,10 @@ def _charts(
             series=own,
             points=points,
             scotland=_by_period(observations.get((indicator.pk, scotland.pk), [])),
-            comparator=_median(
-                [observations.get((indicator.pk, area), []) for area in comparator_areas]
-            ),
+            comparator=median,
             comparator_name=comparator.name if comparator else "",
+            comparator_counts=counts,
+            comparator_size=len(comparator_areas),
         )
         if with_spc:
             view.result, view.problem, view.notes = _spc(indicator, points, series_limits(own))

@@ -158,3 +158,45 @@ def test_an_indicator_links_to_an_action_through_a_generic_relation(cast: Cast) 
     )
     with pytest.raises(services.IndicatorError, match="another partnership"):
         services.indicator_link_object_add(series=other, obj=action, by=cast.lead_b)
+
+
+def test_a_comparator_median_says_how_many_councils_it_rests_on(cast: Cast, as_user: Any) -> None:
+    rows = []
+    for year, values in (
+        ("2021", ("10.0", "20.0", "40.0")),  # all three: the median of the group
+        ("2022", ("10.0", "*", "40.0")),  # two of three: shown, and says so
+        ("2023", ("10.0", "*", "*")),  # one of three: no median
+    ):
+        for code, value in zip(("S12000008", "S12000021", "S12000018"), values, strict=True):
+            rows.append((code, year, "Ratio", value, "All"))
+        rows.append(("S12000028", year, "Ratio", "15.0", "All"))
+    services.cube_import(
+        content=cube(rows), file_name="c.csv", title="CSWS", vintage=date(2025, 3, 1), by=None
+    )
+    group = ComparatorGroup.objects.create(
+        partnership=Partnership.objects.get(slug="south-ayrshire"), name="Similar councils"
+    )
+    group.areas.set(Area.objects.filter(code__in=["S12000008", "S12000021", "S12000018"]))
+    page = selectors.chart_page(
+        partnership=group.partnership, indicator=Indicator.objects.get(key="sgs_lac_ratio_all")
+    )
+    assert page.chart.comparator == {"2021": 20.0, "2022": 25.0}
+    cells = {row.period: row.comparator for row in page.chart.table}
+    assert cells == {"2021": "20.0", "2022": "25.0 (2 of 3 councils)", "2023": "—"}
+
+
+def test_the_dashboard_links_each_chart_with_the_chosen_comparator_group(
+    cast: Cast, as_user: Any
+) -> None:
+    _ratios()
+    partnership = Partnership.objects.get(slug="south-ayrshire")
+    first = ComparatorGroup.objects.create(partnership=partnership, name="Neighbours")
+    second = ComparatorGroup.objects.create(partnership=partnership, name="Family group")
+    first.areas.set(Area.objects.filter(code__in=["S12000008"]))
+    second.areas.set(Area.objects.filter(code__in=["S12000021", "S12000018"]))
+    board = as_user(cast.lead_a).get(f"/indicators/p/south-ayrshire/?group={second.pk}").text
+    assert f'/indicators/p/south-ayrshire/sgs_lac_ratio_all/?group={second.pk}"' in board
+    chart = as_user(cast.lead_a).get(
+        f"/indicators/p/south-ayrshire/sgs_lac_ratio_all/?group={second.pk}"
+    )
+    assert "Family group (median)" in chart.text and "Neighbours (median)" not in chart.text
