@@ -408,12 +408,18 @@ def survey_results(*, survey: Survey) -> SurveyResults:
             result.agree = protected_agree(options, result.n, result.lines)
         items.append(result)
     likert = [q for q in questions if q.kind == QuestionKind.LIKERT]
+    # A statement is broken down by group only where its own % agree is shown.
+    shown = {
+        item.key
+        for item in items
+        if item.agree is not None and item.agree.percentage is not None
+    }
     return SurveyResults(
         survey=survey,
         responses=total,
         items=items,
-        by_agency=_group_agreement("% agree by agency", likert, by_agency),
-        by_role=_group_agreement("% agree by role or group", likert, by_role),
+        by_agency=_group_agreement("% agree by agency", likert, by_agency, shown),
+        by_role=_group_agreement("% agree by role or group", likert, by_role, shown),
         by_day=responses_by_day(survey=survey),
         free_text_count=free_text,
     )
@@ -490,14 +496,29 @@ def protected_agree(
 
 
 def _group_agreement(
-    title: str, items: Sequence[InstrumentQuestion], counts: dict[int, dict[tuple[str, str], int]]
+    title: str,
+    items: Sequence[InstrumentQuestion],
+    counts: dict[int, dict[tuple[str, str], int]],
+    shown: set[str],
 ) -> GroupAgreement | None:
+    """% agree per group, for the statements in ``shown`` (keys of those whose own % agree is
+    shown); the others' cells are all suppressed.
+
+    The groups' percentages, rounded as they are, still narrow down each group's base; summed,
+    the bases are the answers other than don't know. So where the answer table hides don't
+    know (and with it the statement's % agree), the groups' percentages could give it away:
+    they are shown only where that total base is public anyway.
+    """
     groups = sorted({g for item in items for (g, _) in counts.get(item.pk, {})})
     if len(groups) < 2:
         return None
     rows = []
     for item in items:
         cells = counts.get(item.pk, {})
+        if item.key not in shown:
+            answered = [any(group == g for group, _ in cells) for g in groups]
+            rows.append((item.text, [SUPPRESSED if a else "no answers" for a in answered]))
+            continue
         agree = [sum(cells.get((g, v), 0) for v in AGREE) for g in groups]
         base = [
             sum(c for (group, v), c in cells.items() if group == g and v != DONT_KNOW)

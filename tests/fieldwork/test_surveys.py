@@ -330,8 +330,11 @@ def test_percent_agree_never_gives_away_a_hidden_dont_know(cast: Any, inspection
 def test_the_breakdown_by_group_gives_no_base_to_subtract(
     cast: Any, inspection_a: Any, as_user: Any
 ) -> None:
-    """The same 20/10/2 split across two agencies: each group's % agree is shown, but not its
-    base, which summed over the groups would give the hidden 2 away (32 answered, 30 bases)."""
+    """The same 20/10/2 split across two agencies. No group's base is shown: summed over the
+    groups, the bases would give the hidden 2 away (32 answered, 30 bases). Nor is any group's
+    percentage, since the answer table hides don't know: rounded percentages narrow the bases
+    down too (20 agreeing split as 67% and 67% fits few bases). With 5 don't know, shown in
+    the table, the groups' percentages are shown."""
     survey = _survey(inspection_a, cast.inspector_a)
     answers = ["agree"] * 20 + ["disagree"] * 10 + ["dont_know"] * 2
     agencies = ["NHS health", "Police Scotland"]
@@ -351,11 +354,28 @@ def test_the_breakdown_by_group_gives_no_base_to_subtract(
     found = results.survey_results(survey=survey)
     assert found.by_agency is not None
     row = next(cells for text, cells in found.by_agency.rows if text == WORK_TOGETHER)
-    assert row == ["67%", "67%"]
+    assert row == ["*", "*"]
     page = as_user(cast.inspector_a).get(reverse("fieldwork:survey", args=[survey.pk])).text
-    assert "n = 15" not in page and "(n = " not in page
+    assert "n = 15" not in page and "(n = " not in page and "67%" not in page
     download = as_user(cast.inspector_a).get(reverse("fieldwork:survey-csv", args=[survey.pk]))
-    assert "n = " not in download.content.decode()
+    assert "n = " not in download.content.decode() and "66.7" not in download.content.decode()
+    services.store_responses(
+        survey=survey,
+        batch=None,
+        parsed=[
+            mapping.ParsedResponse(
+                row=n + 40,
+                submitted_at=datetime(2026, 3, 3, 10, 0),
+                answers={"joint-working": "dont_know", "agency": agencies[n % 2]},
+                agency=agencies[n % 2],
+            )
+            for n in range(3)
+        ],
+    )
+    found = results.survey_results(survey=survey)
+    assert found.by_agency is not None
+    row = next(cells for text, cells in found.by_agency.rows if text == WORK_TOGETHER)
+    assert row == ["67%", "67%"]  # don't know (5) is shown: the bases tell nothing new
 
 
 def test_the_csv_gives_percent_agree_with_its_own_base(
