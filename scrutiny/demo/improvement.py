@@ -549,6 +549,23 @@ def _review(inspection: Inspection, plan: ActionPlan) -> None:
     ProgressReview.objects.filter(pk=review.pk).update(created_at=_at(date(2018, 1, 17)))
 
 
+def _measures(plan: ActionPlan) -> None:
+    """The 11 to 15 chart measures the success of the intensive family support action."""
+    from scrutiny.indicators.models import IndicatorSeries
+
+    series = IndicatorSeries.objects.filter(
+        partnership=plan.partnership, indicator__key="lac_away_11_15"
+    ).first()
+    action = plan.actions.filter(title__startswith="Intensive family support").first()
+    if series is not None and action is not None:
+        services.measure_link_add(
+            action=action,
+            obj=series,
+            note="The chart's special cause improvement follows this action." + DEMO,
+            by=_user(PARTNERSHIP_LEAD),
+        )
+
+
 def build_south_ayrshire() -> None:
     ensure_default_scale(ProgressLevel)
     inspection = Inspection.objects.filter(title=SA_TITLE).first()
@@ -557,5 +574,6 @@ def build_south_ayrshire() -> None:
     if ActionPlan.objects.filter(inspection=inspection).exists():
         return
     plan = _plan(inspection)
+    _measures(plan)
     _monitoring(inspection)
     _review(inspection, plan)

@@ -410,9 +410,7 @@ def survey_results(*, survey: Survey) -> SurveyResults:
     likert = [q for q in questions if q.kind == QuestionKind.LIKERT]
     # A statement is broken down by group only where its own % agree is shown.
     shown = {
-        item.key
-        for item in items
-        if item.agree is not None and item.agree.percentage is not None
+        item.key for item in items if item.agree is not None and item.agree.percentage is not None
     }
     return SurveyResults(
         survey=survey,

@@ -24,8 +24,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -257,22 +255,13 @@ class Rebase(models.Model):
 
 
 class IndicatorLink(models.Model):
-    """A link from a partnership's indicator to an area for improvement, or (generically) to an
-    object of another app such as an action in the action plan."""
+    """A link from a partnership's indicator chart to one of its areas for improvement. (A chart
+    that measures an action's success is the action's own measure, in improvement.)"""
 
     series = models.ForeignKey(IndicatorSeries, on_delete=models.CASCADE, related_name="links")
     area_for_improvement = models.ForeignKey(
-        AreaForImprovement,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="indicator_links",
+        AreaForImprovement, on_delete=models.CASCADE, related_name="indicator_links"
     )
-    content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    object_id = models.PositiveBigIntegerField(null=True, blank=True)
-    target = GenericForeignKey("content_type", "object_id")
     label = models.CharField(max_length=300)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -282,26 +271,8 @@ class IndicatorLink(models.Model):
     class Meta:
         ordering = ["series", "added_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(area_for_improvement__isnull=False, content_type__isnull=True)
-                    | Q(
-                        area_for_improvement__isnull=True,
-                        content_type__isnull=False,
-                        object_id__isnull=False,
-                    )
-                ),
-                name="indicator_link_one_target",
-            ),
             models.UniqueConstraint(
-                fields=["series", "area_for_improvement"],
-                condition=Q(area_for_improvement__isnull=False),
-                name="indicator_link_area_once",
-            ),
-            models.UniqueConstraint(
-                fields=["series", "content_type", "object_id"],
-                condition=Q(content_type__isnull=False),
-                name="indicator_link_object_once",
+                fields=["series", "area_for_improvement"], name="indicator_link_area_once"
             ),
         ]
 

@@ -634,7 +634,6 @@ class ChartPage:
     groups: list[ComparatorGroup]
     comparator_rows: list[tuple[str, list[str]]]
     area_links: list[IndicatorLink]
-    object_links: list[IndicatorLink]
     measured_by: list[Any]
     rebases: list[Rebase] = field(default_factory=list)
 
@@ -656,7 +655,7 @@ def _other_links(series: IndicatorSeries) -> list[Any]:
     content_type = ContentType.objects.get_for_model(IndicatorSeries)
     return list(
         measure.objects.filter(content_type=content_type, object_id=series.pk).select_related(
-            "action"
+            "action__plan__inspection"
         )
     )
 
@@ -680,17 +679,14 @@ def chart_page(
     if chart.series is not None:
         order = {p.period: i for i, p in enumerate(chart.points)}
         rebases = sorted(chart.series.rebases.all(), key=lambda r: order.get(r.period, -1))
-        links = list(
-            chart.series.links.select_related("area_for_improvement__inspection", "content_type")
-        )
+        links = list(chart.series.links.select_related("area_for_improvement__inspection"))
         measured = _other_links(chart.series)
     return ChartPage(
         chart=chart,
         comparator=comparator,
         groups=groups,
         comparator_rows=rows,
-        area_links=[link for link in links if link.area_for_improvement_id],
-        object_links=[link for link in links if link.content_type_id],
+        area_links=links,
         measured_by=measured,
         rebases=rebases,
     )

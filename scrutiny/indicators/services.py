@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -896,36 +895,6 @@ def indicator_link_area_add(
     return IndicatorLink.objects.create(
         series=series, area_for_improvement=area, label=label[:300], added_by=by
     )
-
-
-def _owner(obj: Any) -> int | None:
-    owner = getattr(obj, "partnership_id", None)
-    if owner is None and hasattr(obj, "get_additional_data"):
-        owner = obj.get_additional_data().get("partnership_id")
-    return None if owner is None else int(owner)
-
-
-@transaction.atomic
-def indicator_link_object_add(*, series: IndicatorSeries, obj: Any, by: User) -> IndicatorLink:
-    """Link to an object of another app (an action, say), which must belong to the same
-    partnership (it says so through ``partnership_id`` or its audit data)."""
-    if _owner(obj) != series.partnership_id:
-        raise IndicatorError(OBJECT_OF_OTHER_PARTNERSHIP)
-    content_type = ContentType.objects.get_for_model(obj)
-    label = str(obj)[:300]
-    if series.links.filter(content_type=content_type, object_id=obj.pk).exists():
-        raise IndicatorError(ALREADY_LINKED.format(label=label))
-    try:
-        with transaction.atomic():
-            return IndicatorLink.objects.create(
-                series=series,
-                content_type=content_type,
-                object_id=obj.pk,
-                label=label,
-                added_by=by,
-            )
-    except IntegrityError:
-        raise IndicatorError(ALREADY_LINKED.format(label=label)) from None
 
 
 @transaction.atomic

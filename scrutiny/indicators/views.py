@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from scrutiny.accounts.access import AuthenticatedRequest, log_child_level_access, require
+from scrutiny.improvement import services as improvement_services
+from scrutiny.improvement.services import ImprovementError
 from scrutiny.indicators import selectors, services
 from scrutiny.indicators.forms import (
     ActionLinkForm,
@@ -66,6 +68,7 @@ def _can(request: HttpRequest, partnership: Partnership) -> dict[str, bool]:
     return {
         "can_change": user.has_perm("indicators.change_partnership_data", partnership),
         "can_link": user.has_perm("indicators.link_indicator", partnership),
+        "can_link_actions": user.has_perm("improvement.update_action", partnership),
     }
 
 
@@ -273,6 +276,7 @@ def chart(request: AuthenticatedRequest, slug: str, key: str) -> HttpResponse:
         context["area_form"] = AreaLinkForm(
             queryset=selectors.partnership_areas_for_improvement(partnership=partnership)
         )
+    if can["can_link_actions"]:
         actions = selectors.partnership_actions(partnership=partnership)
         context["action_form"] = ActionLinkForm(actions=actions) if actions else None
     if can["can_change"]:
@@ -400,18 +404,24 @@ def link_area(request: AuthenticatedRequest, slug: str, key: str) -> HttpRespons
 @login_required
 @require_POST
 def link_action(request: AuthenticatedRequest, slug: str, key: str) -> HttpResponse:
-    partnership = _partnership(request, slug, "indicators.link_indicator")
+    """Name this chart as a measure of an action's success: the action's own measure (so the
+    action plan shows it too), with the permission the action's page asks for."""
+    partnership = _partnership(request, slug, "improvement.update_action")
     series = _series(partnership, key)
     actions = selectors.partnership_actions(partnership=partnership)
     form = ActionLinkForm(request.POST, actions=actions)
     if form.is_valid():
         action = next(a for a in actions if a.pk == form.cleaned_data["action"])
         try:
-            services.indicator_link_object_add(series=series, obj=action, by=request.user)
-        except IndicatorError as exc:
+            improvement_services.measure_link_add(
+                action=action, obj=series, note="", by=request.user
+            )
+        except ImprovementError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Linked to the action.")
+            messages.success(
+                request, f"Linked to action {action.number} as a measure of its success."
+            )
     else:
         messages.error(request, "Choose one of the partnership's actions.")
     return redirect(series.get_absolute_url())

@@ -38,6 +38,10 @@ def _check_south_ayrshire() -> None:
     statuses = Counter(a.rag.value for a in actions)
     assert statuses["complete"] >= 5 and statuses["amber"] >= 2 and statuses["red"] == 1
     assert all(a.updates.exists() for a in actions)
+    support = next(a for a in actions if a.title.startswith("Intensive family support"))
+    assert [str(m.target) for m in support.measures.all()] == [
+        "Looked after away from home, aged 11 to 15 — South Ayrshire (SPC chart)"
+    ]
     partnership = plan.partnership
     assert Contact.objects.filter(partnership=partnership).count() == 8
     assert list(

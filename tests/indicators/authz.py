@@ -83,5 +83,6 @@ EXPECTATIONS = {
         data=lambda w: {"area": w.published_area_a.pk},
         ok=302,
     ),
-    "indicators:link-action": Case(A_LINKERS, kwargs=_chart, method="post", data=_action, ok=302),
+    # The action's own measure: the same people as on the action's page.
+    "indicators:link-action": Case(A_EDITORS, kwargs=_chart, method="post", data=_action, ok=302),
 }

@@ -129,8 +129,8 @@ def test_it_refuses_an_area_for_improvement_of_another_partnership(cast: Cast) -
         services.indicator_link_area_add(series=series, area=other, by=cast.admin)
 
 
-def test_an_indicator_links_to_an_action_through_a_generic_relation(cast: Cast) -> None:
-    from scrutiny.improvement.models import Action, ActionPlan
+def test_a_chart_linked_to_an_action_is_a_measure_on_both_pages(cast: Cast, as_user: Any) -> None:
+    from scrutiny.improvement.models import Action, ActionMeasure, ActionPlan
 
     partnership = Partnership.objects.get(slug="south-ayrshire")
     published = factories.inspection("south-ayrshire", status=Status.PUBLISHED)
@@ -146,18 +146,28 @@ def test_an_indicator_links_to_an_action_through_a_generic_relation(cast: Cast) 
         start_date=date(2016, 10, 1),
         due_date=date(2030, 3, 31),
     )
+    chart_url = "/indicators/p/south-ayrshire/lac_away_11_15/"
+    response = as_user(cast.lead_a).post(chart_url + "links/action/", {"action": action.pk})
+    assert response.status_code == 302
+    measure = ActionMeasure.objects.get(action=action)
     series = services.series_ensure(
         partnership=partnership, indicator=Indicator.objects.get(key="lac_away_11_15")
     )
-    link = services.indicator_link_object_add(series=series, obj=action, by=cast.lead_a)
-    assert link.target == action
-    assert link.label == str(action)
-    other = services.series_ensure(
-        partnership=Partnership.objects.get(slug="east-ayrshire"),
-        indicator=Indicator.objects.get(key="lac_away_11_15"),
+    assert measure.target == series
+    chart = as_user(cast.lead_a).get(chart_url).text
+    assert "Measures the success of" in chart and "action 1: Family group decision making" in chart
+    action_page = as_user(cast.lead_a).get(f"/improvement/actions/{action.pk}/").text
+    assert str(series) in action_page
+    # Linked twice: refused with a message, still one measure.
+    again = as_user(cast.lead_a).post(
+        chart_url + "links/action/", {"action": action.pk}, follow=True
     )
-    with pytest.raises(services.IndicatorError, match="another partnership"):
-        services.indicator_link_object_add(series=other, obj=action, by=cast.lead_b)
+    assert "already linked" in again.text and ActionMeasure.objects.count() == 1
+    # A link inspector links charts to areas for improvement, not to the partnership's actions.
+    assert (
+        as_user(cast.link_a).post(chart_url + "links/action/", {"action": action.pk}).status_code
+        == 403
+    )
 
 
 def test_a_comparator_median_says_how_many_councils_it_rests_on(cast: Cast, as_user: Any) -> None:
