@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -110,6 +111,30 @@ class Indicator(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:definition", args=[self.key])
+
+    def clean(self) -> None:
+        """A p-chart is for percentages and a u-chart for rates, each from a numerator and a
+        denominator; a count has no denominator."""
+        errors: dict[str, str] = {}
+        needs = {ChartType.P: Unit.PERCENT, ChartType.U: Unit.RATE_PER_1000}.get(
+            ChartType(self.chart) if self.chart in ChartType.values else ChartType.XMR
+        )
+        if needs is not None:
+            if self.unit != needs:
+                errors["chart"] = (
+                    f"A {ChartType(self.chart).label} needs the unit "
+                    f"“{Unit(needs).label}”: choose that unit, or an XmR or run chart."
+                )
+            if not self.numerator.strip() or not self.denominator.strip():
+                errors.setdefault(
+                    "denominator",
+                    f"A {ChartType(self.chart).label} needs a numerator and a denominator: "
+                    "say what each counts.",
+                )
+        if self.unit == Unit.COUNT and self.denominator.strip():
+            errors["denominator"] = "A count has no denominator: leave it blank."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_local(self) -> bool:

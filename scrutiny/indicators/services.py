@@ -76,6 +76,13 @@ NO_INDICATOR = "row {row}: no indicator in the catalogue is {match}"
 DUPLICATE = "row {row} repeats row {first}: the same indicator, area and period"
 DUPLICATE_PERIOD = "row {row} repeats the period {period} of row {first}"
 NUMERATOR_ABOVE = "row {row}: the numerator {numerator} is more than the denominator {denominator}"
+NOT_A_COUNT = "row {row}: a count is a whole number of 0 or more, not {value}"
+COUNT_DENOMINATOR = (
+    "row {row}: a count has no denominator: give the count as the value (or the numerator)"
+)
+NOT_A_PERCENTAGE = "row {row}: a percentage is from 0 to 100, not {value}"
+NEGATIVE_RATE = "row {row}: a rate cannot be negative ({value})"
+NOT_CSV = "The file is not a CSV file ({problem}): save it as CSV (UTF-8) and upload it again."
 UNKNOWN_INDICATOR_KEYS = (
     "The catalogue has no indicator {keys}: load the catalogue (it ships with Scrutiny) before "
     "storing child-level results."
@@ -119,6 +126,8 @@ def _text(content: bytes) -> str:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise IndicatorError(NOT_TEXT) from None
+    if "\x00" in text:  # a binary file (a PDF or a spreadsheet) that happens to decode
+        raise IndicatorError(NOT_TEXT)
     if not text.strip():
         raise IndicatorError(EMPTY_FILE)
     return text
@@ -129,8 +138,10 @@ def _rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
     try:
         header = [name.strip() for name in next(reader)]
         body = [row for row in reader if any(cell.strip() for cell in row)]
-    except (StopIteration, csv.Error):
+    except StopIteration:
         raise IndicatorError(EMPTY_FILE) from None
+    except csv.Error as exc:
+        raise IndicatorError(NOT_CSV.format(problem=f"line {reader.line_num}: {exc}")) from None
     if not body:
         raise IndicatorError(EMPTY_FILE)
     rows = [
@@ -188,6 +199,11 @@ def series_ensure(*, partnership: Partnership, indicator: Indicator) -> Indicato
 def series_target_set(*, series: IndicatorSeries, target: float | None) -> IndicatorSeries:
     if target is not None and not math.isfinite(target):
         raise IndicatorError("The target must be a number.")
+    unit = series.indicator.unit
+    if target is not None and unit == Unit.PERCENT and not 0 <= target <= 100:
+        raise IndicatorError(f"A target for a percentage is from 0 to 100, not {target:g}.")
+    if target is not None and unit != Unit.NUMBER and target < 0:
+        raise IndicatorError(f"The target cannot be negative for this measure ({target:g}).")
     series.target = target
     series.save(update_fields=["target"])
     return series
@@ -695,9 +711,14 @@ class LocalValue:
     denominator: float | None = None
 
 
+_ROW_PREFIX = re.compile(r"^row \d+: ")
+
+
 def _local_values(
-    indicator: Indicator, entries: Sequence[tuple[int, dict[str, str]]]
+    indicator: Indicator, entries: Sequence[tuple[int, dict[str, str]]], *, in_file: bool = True
 ) -> list[_Value]:
+    """The values checked (``in_file``: rows of an uploaded file; else values typed into the
+    form, whose problems are given without row numbers)."""
     problems: list[str] = []
     values: list[_Value] = []
     seen: dict[str, int] = {}
@@ -749,6 +770,10 @@ def _local_values(
                 )
             )
             continue
+        unit_problem = _unit_problem(indicator, number, value, denominator)
+        if unit_problem:
+            problems.append(unit_problem)
+            continue
         if period in seen:
             problems.append(DUPLICATE_PERIOD.format(row=number, period=period, first=seen[period]))
             continue
@@ -767,9 +792,34 @@ def _local_values(
                 suppressed=False,
             )
         )
-    if problems:
+    if problems and in_file:
         raise IndicatorError(_listing(problems))
+    if problems:
+        raise IndicatorError(
+            "\n".join(_sentence(_ROW_PREFIX.sub("", problem)) for problem in problems)
+        )
     return values
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _unit_problem(
+    indicator: Indicator, number: int, value: float, denominator: float | None
+) -> str:
+    """What is wrong with a value for the measure's unit ("" when nothing)."""
+    shown = raw_number(value)
+    if indicator.unit == Unit.COUNT:
+        if denominator is not None:
+            return COUNT_DENOMINATOR.format(row=number)
+        if value < 0 or value != int(value):
+            return NOT_A_COUNT.format(row=number, value=shown)
+    elif indicator.unit == Unit.PERCENT and not 0 <= value <= 100:
+        return NOT_A_PERCENTAGE.format(row=number, value=shown)
+    elif indicator.unit == Unit.RATE_PER_1000 and value < 0:
+        return NEGATIVE_RATE.format(row=number, value=shown)
+    return ""
 
 
 def raw_number(value: float) -> str:
@@ -795,7 +845,7 @@ def local_values_enter(
         )
         for number, v in enumerate(values, start=1)
     ]
-    stored = _local_values(indicator, entries)
+    stored = _local_values(indicator, entries, in_file=False)
     if not stored:
         raise IndicatorError(NOTHING_TO_STORE)
     publication = Publication.objects.create(

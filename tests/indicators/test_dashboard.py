@@ -107,9 +107,11 @@ def test_a_rate_without_denominators_is_drawn_as_an_xmr_chart(cast: Cast) -> Non
         definition="A rate",
         unit=Unit.RATE_PER_1000,
         chart="u",
+        numerator="Referrals",
+        denominator="Children aged 0 to 17",
         by=cast.lead_a,
     )
-    services.local_values_upload(
+    services.local_values_upload(  # values only: no denominators to draw a u-chart from
         indicator=indicator,
         content=b"period,value\n2024-Q1,4\n2024-Q2,5\n2024-Q3,4.5\n",
         file_name="r.csv",

@@ -113,6 +113,79 @@ def test_the_upload_page_shows_the_problems(cast: Cast, as_user: Any) -> None:
     assert "row 1: value &#x27;abc&#x27; is not a number" in response.text
 
 
+@pytest.mark.parametrize(
+    ("unit", "text", "message"),
+    [
+        (
+            Unit.COUNT,
+            "period,value\n2024-Q1,2.5\n",
+            "a count is a whole number of 0 or more, not 2.5",
+        ),
+        (
+            Unit.COUNT,
+            "period,value\n2024-Q1,-3\n",
+            "a count is a whole number of 0 or more, not -3",
+        ),
+        (Unit.COUNT, "period,numerator,denominator\n2024-Q1,3,10\n", "a count has no denominator"),
+        (Unit.PERCENT, "period,value\n2024-Q1,120\n", "a percentage is from 0 to 100, not 120"),
+        (Unit.RATE_PER_1000, "period,value\n2024-Q1,-1\n", "a rate cannot be negative (-1)"),
+    ],
+)
+def test_it_refuses_values_that_do_not_fit_the_unit(
+    cast: Cast, unit: Unit, text: str, message: str
+) -> None:
+    indicator = _local(cast, unit=unit)
+    with pytest.raises(IndicatorError) as refused:
+        _upload(indicator, text, cast)
+    assert f"row 1: {message}" in str(refused.value)
+    assert not Observation.objects.filter(indicator=indicator).exists()
+
+
+def test_a_binary_file_is_not_taken_for_an_empty_one(cast: Cast) -> None:
+    indicator = _local(cast)
+    with pytest.raises(IndicatorError, match="not UTF-8 text"):
+        _upload_bytes = services.local_values_upload(
+            indicator=indicator,
+            content=b"%PDF-1.7\n\x00\x01obj\n",
+            file_name="v.csv",
+            by=cast.lead_a,
+        )
+        del _upload_bytes
+
+
+def test_a_value_typed_into_the_form_is_refused_without_row_numbers(
+    cast: Cast, as_user: Any
+) -> None:
+    indicator = _local(cast, frequency="monthly")
+    response = as_user(cast.lead_a).post(
+        f"/indicators/p/south-ayrshire/local/{indicator.key}/values/",
+        {"period": "2024-Q1", "value": "4"},
+    )
+    assert response.status_code == 200
+    assert "Period &#x27;2024-Q1&#x27; is not a month such as 2023-04" in response.text
+    assert "row 1" not in response.text and "in the file" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"unit": "count", "chart": "p"}, "chart", "A p-chart (proportions) needs the unit"),
+        ({"unit": "percent", "chart": "u"}, "chart", "A u-chart (rates) needs the unit"),
+        ({"chart": "p", "denominator": ""}, "denominator", "needs a numerator and a denominator"),
+        ({"unit": "count", "chart": "xmr"}, "denominator", "A count has no denominator"),
+    ],
+)
+def test_a_measure_whose_chart_does_not_fit_its_unit_is_refused(
+    cast: Cast, as_user: Any, changes: dict[str, str], field: str, message: str
+) -> None:
+    response = as_user(cast.lead_a).post(
+        "/indicators/p/south-ayrshire/local/add/", {**DEFINITION, **changes}
+    )
+    assert response.status_code == 200
+    assert message in response.context["form"].errors[field][0]
+    assert not Indicator.objects.filter(title=DEFINITION["title"]).exists()
+
+
 def test_it_refuses_a_numerator_above_the_denominator_of_a_percentage(cast: Cast) -> None:
     indicator = _local(cast, unit=Unit.PERCENT)
     with pytest.raises(IndicatorError, match="numerator 5 is more than the denominator 4"):
@@ -172,3 +245,18 @@ def test_periods_are_read_in_their_usual_spellings(
 def test_it_refuses_periods_that_do_not_fit_the_frequency(text: str, frequency: str) -> None:
     with pytest.raises(PeriodError):
         period_parse(text, frequency)
+
+
+def test_a_target_must_fit_the_measure(cast: Cast) -> None:
+    percent = _local(cast, unit=Unit.PERCENT, title="Seen")
+    from scrutiny.indicators.models import IndicatorSeries
+
+    series = IndicatorSeries.objects.get(indicator=percent)
+    with pytest.raises(IndicatorError, match="from 0 to 100, not 150"):
+        services.series_target_set(series=series, target=150)
+    count = IndicatorSeries.objects.get(indicator=_local(cast, title="Visits"))
+    with pytest.raises(IndicatorError, match="cannot be negative"):
+        services.series_target_set(series=count, target=-5)
+    services.series_target_set(series=series, target=75)
+    series.refresh_from_db()
+    assert series.target == 75
