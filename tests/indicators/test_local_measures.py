@@ -144,13 +144,12 @@ def test_it_refuses_values_that_do_not_fit_the_unit(
 def test_a_binary_file_is_not_taken_for_an_empty_one(cast: Cast) -> None:
     indicator = _local(cast)
     with pytest.raises(IndicatorError, match="not UTF-8 text"):
-        _upload_bytes = services.local_values_upload(
+        services.local_values_upload(
             indicator=indicator,
             content=b"%PDF-1.7\n\x00\x01obj\n",
             file_name="v.csv",
             by=cast.lead_a,
         )
-        del _upload_bytes
 
 
 def test_a_value_typed_into_the_form_is_refused_without_row_numbers(
