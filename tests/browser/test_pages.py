@@ -150,3 +150,37 @@ def test_the_accessibility_check_does_find_problems(browser: Any) -> None:
     found = {violation["id"] for violation in axe_violations(page)}
     page.close()
     assert {"image-alt", "label", "color-contrast"} <= found
+
+
+def test_pages_reflow_on_a_phone(browser: Any, live_server: Any) -> None:
+    """At 320 CSS pixels (WCAG 1.4.10) the main navigation is on screen and the page does not
+    scroll sideways; wide data tables scroll inside their own region."""
+    builder.build()
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    _sign_in(page, live_server.url, "lead@south-ayrshire.example")
+    paths = [
+        "/",
+        "/partnerships/south-ayrshire/",
+        "/indicators/p/south-ayrshire/",
+        "/indicators/p/south-ayrshire/lac_away_11_15/",
+        "/indicators/public/south-ayrshire/",
+    ]
+    plan = page.goto(f"{live_server.url}/partnerships/south-ayrshire/")
+    assert plan is not None
+    links = page.eval_on_selector_all(
+        "main a[href*='/improvement/plans/'], main a[href*='/reports/']",
+        "els => els.map(e => new URL(e.href).pathname)",
+    )
+    paths.extend(sorted(set(links))[:3])
+    problems = []
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            problems.append(f"{path}: {width}px wide")
+        if not page.locator("nav.ds_site-navigation a").first.is_visible():
+            problems.append(f"{path}: no navigation on screen")
+    context.close()
+    assert len(paths) >= 7, paths
+    assert not problems, "\n".join(problems)
