@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -21,7 +22,7 @@ class GradeBar:
 
 def grades_chart_svg(bars: Sequence[GradeBar], *, title: str) -> str:
     """Horizontal bars, one per QI, on the six-point scale."""
-    label_width, bar_width, row = 330, 300, 30
+    label_width, bar_width, row = 330, 300, 40
     top, bottom = 30, 40
     height = top + row * len(bars) + bottom
     width = label_width + bar_width + 130
@@ -45,10 +46,15 @@ def grades_chart_svg(bars: Sequence[GradeBar], *, title: str) -> str:
         )
     for index, bar in enumerate(bars):
         y = top + index * row
-        label = bar.label if len(bar.label) <= 52 else bar.label[:50] + "…"
+        lines = _label_lines(bar.label)
+        first = y + (18 if len(lines) == 1 else 12)
+        spans = "".join(
+            f'<tspan x="{label_width - 8}" y="{first + 14 * n}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + 18}" font-size="12" fill="{TEXT}" '
-            f'text-anchor="end" font-family="DejaVu Sans, Arial, sans-serif">{escape(label)}</text>'
+            f'<text font-size="12" fill="{TEXT}" text-anchor="end" '
+            f'font-family="DejaVu Sans, Arial, sans-serif">{spans}</text>'
         )
         if bar.grade:
             parts.append(
@@ -67,6 +73,18 @@ def grades_chart_svg(bars: Sequence[GradeBar], *, title: str) -> str:
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+LABEL_CHARACTERS = 44  # what fits the label column at 12px (DejaVu Sans averages about 7px)
+
+
+def _label_lines(label: str) -> list[str]:
+    """A QI's label on at most two lines that fit the label column (the full label is in the
+    chart's description and in the table beside it)."""
+    lines = textwrap.wrap(label, LABEL_CHARACTERS) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_CHARACTERS, placeholder="…")]
+    return lines
 
 
 def grades_alt_text(bars: Sequence[GradeBar]) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pikepdf
@@ -12,6 +13,7 @@ from pypdf import PdfReader
 from scrutiny.accounts.models import Role
 from scrutiny.inspections import services
 from scrutiny.inspections.models import QASignOff, Status
+from scrutiny.publishing.charts import LABEL_CHARACTERS, GradeBar, grades_chart_svg
 from scrutiny.publishing.services import PublishingError, inspection_publish, report_correct
 from tests import factories
 from tests.inspections import helpers
@@ -68,6 +70,20 @@ def test_the_chart_has_alternative_text_and_a_table_with_the_same_figures() -> N
     for qi in inspection.evaluated_qis():
         assert f"{qi.title}: 4 (Good)" in html
     assert "<caption>Evaluated indicators of quality</caption>" in html
+
+
+def test_long_qi_titles_are_wrapped_to_fit_the_grades_chart_not_cut() -> None:
+    title = "Improvements in the wellbeing of children and young people"
+    svg = grades_chart_svg([GradeBar(title, 4, "Good")], title="Grades")
+    lines = re.findall(r"<tspan [^>]*>([^<]*)</tspan>", svg)
+    assert " ".join(lines) == title
+    assert all(len(line) <= LABEL_CHARACTERS for line in lines)
+    very_long = " ".join(["word"] * 40)
+    lines = re.findall(
+        r"<tspan [^>]*>([^<]*)</tspan>",
+        grades_chart_svg([GradeBar(very_long, 4, "Good")], title="Grades"),
+    )
+    assert len(lines) == 2 and lines[1].endswith("…")
 
 
 def test_a_published_report_never_changes_silently() -> None:
