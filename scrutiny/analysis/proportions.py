@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 ALL = "all"
 ALMOST_ALL = "almost all"
@@ -118,6 +119,21 @@ def proportion_word(fraction: float) -> str:
     if value > 0:
         return FEW
     return NONE
+
+
+def percent_text(fraction: float) -> str:
+    """``fraction`` as a percentage that agrees with its word: whole (halves rounded up, as the
+    templates round), unless rounding would put it in another word's range (74.5% is
+    "majority", so it is not shown as 75%, which reads as "most"); then with as many decimals
+    as it takes."""
+    value = _checked(fraction)
+    word = proportion_word(value)
+    exact = Decimal(repr(100 * value))
+    for places in range(4):
+        text = str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+        if proportion_word(min(float(text) / 100, 1.0)) == word:
+            return f"{text}%"
+    return f"{exact}%"
 
 
 def proportion_word_fits(word: str, fraction: float) -> bool:

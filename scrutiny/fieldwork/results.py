@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from scrutiny.analysis.agreement import AgreementError, cohen_kappa
 from scrutiny.analysis.distributions import AGREE, DONT_KNOW, share_of
-from scrutiny.analysis.proportions import proportion_word
+from scrutiny.analysis.proportions import percent_text, proportion_word
 from scrutiny.charts.proportions_svg import Bar, proportion_bars_svg
 from scrutiny.fieldwork.models import (
     Answer,
@@ -55,6 +55,11 @@ class ShownShare:
     @property
     def suppressed(self) -> bool:
         return self.count == SUPPRESSED
+
+    @property
+    def percent_text(self) -> str:
+        """The percentage as shown beside its word ("" when not shown)."""
+        return "" if self.percentage is None else percent_text(self.percentage / 100)
 
 
 @dataclass
@@ -348,7 +353,7 @@ def reading_summary_text(*, sample: Sample) -> str | None:
 def _share_text(line: ShownShare) -> str:
     if line.percentage is None or line.lower is None or line.upper is None:
         return "suppressed" if line.suppressed else "no answers"
-    return f"{line.percentage:.0f}% ({line.lower:.0f} to {line.upper:.0f}%), {line.word}"
+    return f"{line.percent_text} ({line.lower:.0f} to {line.upper:.0f}%), {line.word}"
 
 
 # --- surveys --------------------------------------------------------------------------------------

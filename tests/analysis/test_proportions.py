@@ -12,6 +12,7 @@ from scrutiny.analysis.proportions import (
     PROPORTION_WORDS,
     ProportionError,
     narrative_fits,
+    percent_text,
     proportion_word,
     proportion_word_fits,
     proportion_words_in,
@@ -147,3 +148,36 @@ def test_a_larger_fraction_never_gets_a_smaller_word(first: float, second: float
     low, high = sorted((first, second))
     rank = {word: position for position, word in enumerate(reversed(PROPORTION_WORDS))}
     assert rank[proportion_word(low)] <= rank[proportion_word(high)]
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "shown"),
+    [
+        (3, 4, "75%"),  # most
+        (149, 200, "74.5%"),  # majority: 75% would read as most
+        (181, 200, "91%"),  # almost all
+        (9004, 10000, "90.04%"),  # almost all: 90% and 90.0% would read as most
+        (199, 200, "99.5%"),  # not all
+        (1, 1000, "0.1%"),  # not none
+        (99, 200, "49.5%"),  # less than half
+        (2, 3, "67%"),
+    ],
+)
+def test_a_percentage_is_shown_so_that_it_agrees_with_its_word(
+    count: int, total: int, shown: str
+) -> None:
+    assert percent_text(count / total) == shown
+
+
+@given(
+    st.integers(min_value=1, max_value=5000).flatmap(
+        lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n))
+    )
+)
+def test_property_the_shown_percentage_reads_as_the_same_word(pair: tuple[int, int]) -> None:
+    count, total = pair
+    text = percent_text(count / total)
+    assert text.endswith("%")
+    shown = float(text.removesuffix("%")) / 100
+    assert proportion_word(min(shown, 1.0)) == proportion_word(count / total)
+    assert abs(shown - count / total) <= 0.005  # never further off than whole-number rounding
