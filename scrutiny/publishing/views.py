@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from scrutiny.accounts.access import AuthenticatedRequest, require
 from scrutiny.inspections.models import Inspection
 from scrutiny.inspections.services import InspectionError
-from scrutiny.publishing import report, selectors, services
+from scrutiny.publishing import figures, report, selectors, services
 from scrutiny.publishing.models import ReportVersion
 from scrutiny.publishing.services import PublishingError
 
@@ -117,7 +117,16 @@ def _draft_inspection(request: HttpRequest, pk: int) -> Inspection:
 def draft(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = _draft_inspection(request, pk)
     body = report.render_body(inspection, draft=True)
-    return render(request, "publishing/draft.html", {"inspection": inspection, "body": body})
+    team = request.user.has_perm("inspections.change_inspection", inspection)
+    return render(
+        request,
+        "publishing/draft.html",
+        {
+            "inspection": inspection,
+            "body": body,
+            "figure_checks": figures.figure_checks(inspection=inspection) if team else [],
+        },
+    )
 
 
 @login_required
