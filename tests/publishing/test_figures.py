@@ -28,7 +28,7 @@ def test_figures_typed_for_the_report_are_checked_against_the_fieldwork(
 ) -> None:
     sample = drawn_sample(inspection_a, cast.inspector_a, size=10)
     _read(sample, cast.inspector_a, 4)
-    staff = SurveyInstrument.objects.filter(audience="staff").order_by("-version").first()
+    staff = SurveyInstrument.objects.filter(audience="staff").order_by("-version")[0]
     fieldwork_services.survey_create(
         inspection=inspection_a, instrument=staff, title="Staff survey", by=cast.inspector_a
     )
