@@ -23,6 +23,7 @@ from scrutiny.inspections.models import (
     TeamMember,
 )
 from scrutiny.places.models import Partnership
+from scrutiny.publishing.models import ReportVersion
 from scrutiny.publishing.services import inspection_publish
 
 LEAD = "lead.inspector@inspectorate.example"
@@ -362,7 +363,20 @@ def build_south_ayrshire() -> None:
     services.factual_accuracy_respond(
         comment=comment, accept=True, reason="Corrected to the mid-year estimate.", by=lead
     )
-    inspection_publish(inspection=inspection, by=lead)
+    _publish_on(inspection, lead)
+
+
+def _publish_on(inspection: Inspection, by: User) -> None:
+    """Publish, dated on the inspection's publication date (the demo's reports are historical):
+    the version and the status change, as if Scrutiny had held the report then."""
+    inspection_publish(inspection=inspection, by=by)
+    day = inspection.publication_date
+    if day is None:
+        return
+    ReportVersion.objects.filter(inspection=inspection).update(published_at=_at(day))
+    StatusChange.objects.filter(inspection=inspection, to_status=Status.PUBLISHED).update(
+        at=_at(day)
+    )
 
 
 def _findings(inspection: Inspection) -> None:
@@ -440,7 +454,7 @@ def build_other_published() -> None:
             ],
             lead,
         )
-        inspection_publish(inspection=inspection, by=lead)
+        _publish_on(inspection, lead)
 
 
 EA_NARRATIVES = {

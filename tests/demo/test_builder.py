@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from django.utils import timezone
 
 from scrutiny.accounts.models import Role, User
 from scrutiny.demo import builder
@@ -40,7 +43,21 @@ def test_south_ayrshire_follows_the_seed_and_is_published() -> None:
     )
     assert weak == {"Planning and improving services", "Leadership of improvement and change"}
     assert inspection.areas_for_improvement.count() == 5
-    assert ReportVersion.objects.filter(inspection=inspection).count() == 1
+    version = ReportVersion.objects.get(inspection=inspection)
+    # Dated as published in 2016, as its status history is.
+    assert timezone.localdate(version.published_at) == inspection.publication_date
+    published = inspection.status_changes.get(to_status=Status.PUBLISHED)
+    assert timezone.localdate(published.at) == inspection.publication_date
+    # The report's figures are those of its fieldwork.
+    assert (inspection.records_read, inspection.staff_survey_responses) == (100, 400)
+
+
+def test_east_ayrshire_evidence_falls_between_notification_and_evaluation() -> None:
+    builder.build()
+    inspection = Inspection.objects.get(partnership__slug="east-ayrshire")
+    days = list(inspection.evidence.values_list("date", flat=True))
+    assert days and inspection.notification_date is not None
+    assert all(inspection.notification_date <= day <= date(2026, 9, 7) for day in days)
 
 
 def test_east_ayrshire_is_in_progress_and_ready_for_qa() -> None:
