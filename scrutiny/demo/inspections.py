@@ -128,7 +128,8 @@ SA_STRENGTHS = [
 # The version for children and young people (demonstration content, in plain words).
 SA_YOUNG_WORKING_WELL = (
     "When a child might be in danger, staff act quickly and work together to keep them safe.\n"
-    "Most children and young people have a worker they trust and can talk to.\n"
+    "More than half of the children and young people we heard from have a worker they trust "
+    "and can talk to.\n"
     "Parents and carers told us the help their families get makes a real difference."
 )
 SA_YOUNG_GET_BETTER = (
