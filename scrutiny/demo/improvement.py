@@ -533,7 +533,8 @@ def _review(inspection: Inspection, plan: ActionPlan) -> None:
         "partnership's performance reports and heard from young people and families." + DEMO,
         conclusion=CONCLUSION + DEMO,
         further_scrutiny=ProgressReview.FurtherScrutiny.NONE,
-        next_steps="The link inspector will continue to meet the partnership regularly." + DEMO,
+        next_steps="The partnership will report progress on each area in its annual children's "
+        "services plan report." + DEMO,
     )
     services.progress_review_submit(review=review, by=link)
     signoff = services.progress_review_signoff(

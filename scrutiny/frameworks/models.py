@@ -46,7 +46,12 @@ class Framework(models.Model):
         ordering = ["year", "slug"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.year})"
+        return f"{self.title} ({self.year_label})"
+
+    @property
+    def year_label(self) -> str:
+        """The year for putting in brackets: "2018 (revised 2019)" reads "2018, revised 2019"."""
+        return self.year.replace(" (", ", ").removesuffix(")") if " (" in self.year else self.year
 
     @property
     def current_version(self) -> FrameworkVersion:
@@ -73,7 +78,7 @@ class FrameworkVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.framework.title} ({self.framework.year}), version {self.number}"
+        return f"{self.framework.title} ({self.framework.year_label}), version {self.number}"
 
 
 class Group(models.Model):

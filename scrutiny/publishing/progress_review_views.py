@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -81,7 +82,8 @@ def review_draft_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = _review(request, pk, "improvement.view_progress_review")
     pdf = render_pdf(reports.render_document(review, draft=not review.is_published))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="draft-progress-review-{review.pk}.pdf"'
+    name = slugify(f"{review.partnership.area.name} progress review draft {timezone.localdate()}")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -134,7 +135,10 @@ def draft_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = _draft_inspection(request, pk)
     pdf = report.render_pdf(report.render_document(inspection, draft=True))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="draft-report-{inspection.pk}.pdf"'
+    name = slugify(
+        f"{inspection.partnership.area.name} inspection report draft {timezone.localdate()}"
+    )
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 
 
@@ -158,9 +162,11 @@ def draft_young_people_pdf(request: AuthenticatedRequest, pk: int) -> HttpRespon
     inspection = _draft_inspection(request, pk)
     pdf = report.render_pdf(report.render_young_document(inspection, draft=True))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="draft-report-for-young-people-{inspection.pk}.pdf"'
+    name = slugify(
+        f"{inspection.partnership.area.name} report for children and young people draft "
+        f"{timezone.localdate()}"
     )
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 
 

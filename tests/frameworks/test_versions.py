@@ -125,3 +125,11 @@ def test_the_admin_page_adds_a_qi() -> None:
     )
     assert response.status_code == 302
     assert framework.current_version.qis.filter(number="6.1").exists()
+
+
+def test_a_revised_framework_reads_well_in_brackets() -> None:
+    from scrutiny.frameworks.models import Framework
+
+    revised = Framework.objects.get(year="2018 (revised 2019)")
+    assert str(revised).endswith("(2018, revised 2019)")
+    assert Framework.objects.get(year="2014").year_label == "2014"

@@ -271,3 +271,12 @@ def test_the_partnership_page_links_the_version_for_young_people_when_there_is_o
     report_correct(inspection=inspection, by=lead, note="Withdrawn for rewording.")
     assert url not in Client().get(reverse("publishing:partnership", args=[slug])).text
     assert Client().get(url).status_code == 404
+
+
+def test_a_draft_pdf_is_named_for_its_partnership_and_day(cast) -> None:
+    inspection = factories.inspection(status=Status.FACTUAL_ACCURACY)
+    client = Client()
+    client.force_login(cast.lead_a)
+    response = client.get(reverse("publishing:draft-pdf", args=[inspection.pk]))
+    name = response["Content-Disposition"]
+    assert "south-ayrshire-inspection-report-draft-" in name and name.endswith('.pdf"')
