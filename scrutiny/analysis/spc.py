@@ -800,9 +800,13 @@ def _assemble(
 
 
 def summarise(result: SpcResult) -> str:
-    """A few plain sentences: the latest signal, the centre and limits, trial limits, runs
-    analysis and assurance."""
-    sentences = [_latest_sentence(result), _centre_sentence(result)]
+    """A few plain sentences: the latest signal (and a run on one side of the average that it
+    is part of), the centre and limits, trial limits, runs analysis and assurance."""
+    sentences = [_latest_sentence(result)]
+    run = _run_sentence(result)
+    if run:
+        sentences.append(run)
+    sentences.append(_centre_sentence(result))
     trial = [group for group in result.groups if group.trial_limits]
     if trial:
         sentences.append(_trial_sentence(trial, len(result.groups)))
@@ -871,6 +875,28 @@ def _latest_sentence(result: SpcResult) -> str:
     average = "median" if result.chart is Chart.RUN else "average"
     also = f" (besides {skipped} on the median)" if skipped else ""
     return f"The last {count} {_plural(count, unit)}{also} were all {where} the {average}: {kind}."
+
+
+def _run_sentence(result: SpcResult) -> str:
+    """When the latest signal is a point near or beyond a limit, but the latest points are also
+    a long run on one side of the average (a shift): say so too, since it is the larger part of
+    the story ("" otherwise)."""
+    points = result.points
+    last = points[-1]
+    if result.chart is not Chart.XMR or last.rule not in (Rule.OUTSIDE_LIMITS, Rule.TWO_IN_THREE):
+        return ""
+    high = last.value > last.centre
+    count = 0
+    for point in reversed(points):
+        if point.group != last.group or point.value == point.centre:
+            break
+        if (point.value > point.centre) != high:
+            break
+        count += 1
+    if count < XMR_RUN_LENGTH:
+        return ""
+    where = "above" if high else "below"
+    return f"The last {count} {_plural(count, result.unit)} were all {where} the average."
 
 
 _HIGH_TYPES = {

@@ -446,6 +446,20 @@ def test_the_summary_says_in_plain_words_what_the_latest_points_show() -> None:
     )
 
 
+def test_the_summary_also_gives_the_run_that_a_point_near_the_limit_ends() -> None:
+    options = SpcOptions(improvement=Improvement.DECREASE, unit="year")
+    steady = [10.0, 11, 10, 9, 10, 11, 10, 9, 10, 11, 10, 9, 10, 11]
+    summary = xmr([*steady, *[9.5] * 6, 8.0, 9.4, 7.9], options).summary
+    assert summary.startswith(
+        "Two of the last three years are close to the lower process limit: special cause "
+        "improvement. The last 9 years were all below the average. Average"
+    )
+    # No run to speak of: the near-limit sentence alone.
+    alone = xmr([*steady, 11.0, 9.0, 7.9, 8.6, 7.8], options).summary
+    assert alone.startswith("Two of the last three years are close to the lower process limit")
+    assert "were all below" not in alone
+
+
 def test_the_summary_describes_a_trend_and_a_point_outside_the_limits() -> None:
     trend = xmr([*NOISE_ENDING_HIGH, 1.0, 2, 3, 4, 5, 6, 7], INCREASE).summary
     assert trend.startswith(
