@@ -3,8 +3,8 @@ computed and stored; two small synthetic statistics.gov.scot-style tables (the s
 the first); a local measure, a comparator group, a target and a link for South Ayrshire.
 
 Every number is invented. South Ayrshire's children aged 11 to 15 looked after away from home
-fall by about an eighth a year from 2017 (to about a third in nine years), after its 2016 inspection, so that its chart shows a
-genuine special cause improvement.
+fall by about an eighth a year from 2017 (to about a third in nine years), after its 2016
+inspection, so that its chart shows a genuine special cause improvement.
 """
 
 from __future__ import annotations
