@@ -46,6 +46,13 @@ from scrutiny.indicators.models import (
 from scrutiny.places.models import SCOTLAND_CODE, Area, ComparatorGroup, Partnership
 
 NO_FIGURES = "No figures yet."
+# Fewer points than this make no chart: limits from a handful of points say nothing about
+# change (Making Data Count asks for at least 12 to 20, and marks limits from fewer as trial).
+MIN_CHART_POINTS = 5
+TOO_FEW = (
+    "Too few figures for a chart: {count} {periods} with a figure, and a chart needs at least "
+    "{minimum} to say anything about change. The figures are in the table."
+)
 FELL_BACK = (
     "Drawn as an XmR chart: a {chart} needs a numerator and a denominator for every period, "
     "and these figures have only the value."
@@ -374,6 +381,10 @@ def _spc(
         notes.append(OMITTED.format(count=count, periods="period" if count == 1 else "periods"))
     if not points:
         return None, NO_FIGURES, notes
+    if len(usable) < MIN_CHART_POINTS:
+        periods = indicator.period_unit if len(usable) == 1 else f"{indicator.period_unit}s"
+        problem = TOO_FEW.format(count=len(usable), periods=periods, minimum=MIN_CHART_POINTS)
+        return None, problem, notes
     kind = ChartType(indicator.chart)
     if kind in (ChartType.P, ChartType.U) and not _has_fractions(usable):
         notes.append(FELL_BACK.format(chart=kind.label))

@@ -97,7 +97,26 @@ def test_a_chart_with_too_few_points_says_why(cast: Cast, as_user: Any) -> None:
         by=None,
     )
     response = as_user(cast.lead_a).get("/indicators/p/south-ayrshire/sgs_lac_count_all/")
-    assert "No chart: An XmR chart needs at least 2 points; 1 was given." in response.text
+    assert (
+        "Too few figures for a chart: 1 year with a figure, and a chart needs at least 5"
+        in response.text
+    )
+    assert "<svg" not in response.text.split("Too few figures")[1].split("</section>")[0]
+
+
+def test_suppressed_periods_do_not_count_towards_a_chart(cast: Cast, as_user: Any) -> None:
+    rows = [("S12000028", str(year), "Count", "*", "All") for year in range(2015, 2024)]
+    rows += [("S12000028", str(year), "Count", "30", "All") for year in (2024, 2025)]
+    services.cube_import(
+        content=cube(rows), file_name="c.csv", title="CSWS", vintage=date(2025, 3, 1), by=None
+    )
+    page = selectors.chart_page(
+        partnership=Partnership.objects.get(slug="south-ayrshire"),
+        indicator=Indicator.objects.get(key="sgs_lac_count_all"),
+    )
+    assert page.chart.result is None
+    assert page.chart.problem.startswith("Too few figures for a chart: 2 years with a figure")
+    assert "9 suppressed periods not charted." in page.chart.notes
 
 
 def test_a_rate_without_denominators_is_drawn_as_an_xmr_chart(cast: Cast) -> None:
@@ -113,7 +132,7 @@ def test_a_rate_without_denominators_is_drawn_as_an_xmr_chart(cast: Cast) -> Non
     )
     services.local_values_upload(  # values only: no denominators to draw a u-chart from
         indicator=indicator,
-        content=b"period,value\n2024-Q1,4\n2024-Q2,5\n2024-Q3,4.5\n",
+        content=b"period,value\n2024-Q1,4\n2024-Q2,5\n2024-Q3,4.5\n2024-Q4,5\n2025-Q1,4.2\n",
         file_name="r.csv",
         by=cast.lead_a,
     )

@@ -98,6 +98,11 @@ def test_the_public_page_and_csv_show_only_protected_published_figures(
     assert page.status_code == 200
     assert "Counts from 1 to 4 are suppressed" in page.text
     assert "suppressed: small count" in page.text
+    # Read by the public: a contents list, the source of each chart, and how to read them.
+    assert 'href="#ind-' in page.text and '<h2 id="public-contents"' in page.text
+    assert "Source: statistics.gov.scot" in page.text
+    assert "How to read these charts" in page.text
+    assert "docs/" not in page.text
     rows, _ = _rows(client.get("/indicators/public/south-ayrshire/indicators.csv"))
     values = {r["period"]: r["value"] for r in rows if r["area_code"] == "S12000028"}
     assert values["2019"] == "*"
