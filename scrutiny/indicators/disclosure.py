@@ -157,6 +157,12 @@ def statements(rules: Iterable[str]) -> list[str]:
     return lines
 
 
+def download_statements() -> list[str]:
+    """The rules a download may apply, said once on the page that offers it (the file itself
+    is data only: each row's note says which rule, if any, hid its value)."""
+    return statements([*(rule.value for rule in gate.Rule), SOURCE, "as_entered"])
+
+
 def rule_words(rule: str) -> str:
     return {
         SOURCE: "suppressed by the publisher",

@@ -810,11 +810,17 @@ def public_indicators(*, partnership: Partnership) -> PublicIndicators:
     )
 
 
+CSV_DECIMALS = 2
+
+
 def _plain(value: float | None) -> str:
-    """A value for a CSV file: ``*`` when suppressed, whole numbers without a decimal point."""
+    """A value for a CSV file: ``*`` when suppressed, whole numbers without a decimal point,
+    others to two decimal places (a rate or percentage needs no more)."""
     if value is None:
         return disclosure.SUPPRESSED_TEXT
-    return str(int(value)) if float(value).is_integer() else repr(value)
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.{CSV_DECIMALS}f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
@@ -827,6 +833,7 @@ class ExportRow:
     period: str
     value: str
     note: str
+    source: str
 
 
 def export_rows(
@@ -861,6 +868,7 @@ def export_rows(
                         period=point.period,
                         value=_plain(result.value),
                         note=disclosure.rule_words(result.rule),
+                        source=indicator.source,
                     )
                 )
     return rows, disclosure.statements(rules)

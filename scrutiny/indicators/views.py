@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from scrutiny.accounts.access import AuthenticatedRequest, log_child_level_access, require
 from scrutiny.improvement import services as improvement_services
 from scrutiny.improvement.services import ImprovementError
-from scrutiny.indicators import selectors, services
+from scrutiny.indicators import disclosure, selectors, services
 from scrutiny.indicators.forms import (
     ActionLinkForm,
     AreaLinkForm,
@@ -37,7 +37,6 @@ from scrutiny.indicators.models import (
 )
 from scrutiny.indicators.services import IndicatorError
 from scrutiny.places.models import ComparatorGroup, Partnership
-from scrutiny.publishing import gate
 
 
 def _partnership(request: HttpRequest, slug: str, permission: str) -> Partnership:
@@ -212,36 +211,41 @@ def dashboard(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "indicators/dashboard.html",
-        {"partnership": partnership, "board": board, **_can(request, partnership)},
+        {
+            "partnership": partnership,
+            "board": board,
+            "download_rules": disclosure.download_statements(),
+            **_can(request, partnership),
+        },
     )
 
 
-def _csv_response(
-    name: str, rows: list[selectors.ExportRow], statements: list[str], heading: str
-) -> HttpResponse:
+EXPORT_COLUMNS = (
+    "area_code",
+    "area",
+    "indicator",
+    "title",
+    "unit",
+    "period",
+    "value",
+    "note",
+    "source",
+)
+
+
+def _csv_response(name: str, rows: list[selectors.ExportRow]) -> HttpResponse:
+    """A tidy CSV: one header row, then one row per value (no notes below the data, which would
+    break loading it into a spreadsheet or R). Each row says why a value is suppressed, and where
+    it comes from; the rules are on the page that offers the download. The file is named with
+    the day it was made."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
     writer = csv.writer(response, lineterminator="\n")
-    writer.writerow(["area_code", "area", "indicator", "title", "unit", "period", "value", "note"])
+    writer.writerow(EXPORT_COLUMNS)
     for row in rows:
-        writer.writerow(
-            [
-                row.area_code,
-                row.area,
-                row.indicator,
-                row.title,
-                row.unit,
-                row.period,
-                row.value,
-                row.note,
-            ]
-        )
-    writer.writerow([])
-    writer.writerow([f"Notes: {heading}"])
-    writer.writerow([f"Disclosure control (threshold {gate.threshold()}):"])
-    for statement in statements:
-        writer.writerow([statement])
-    writer.writerow([f"Produced by Scrutiny on {timezone.localdate():%d %B %Y}."])
+        writer.writerow([getattr(row, column) for column in EXPORT_COLUMNS])
     return response
 
 
@@ -249,18 +253,12 @@ def _csv_response(
 def dashboard_csv(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     partnership = _partnership(request, slug, "indicators.view_dashboard")
     group = selectors.comparator_choose(partnership=partnership, group_id=request.GET.get("group"))
-    rows, statements = selectors.export_rows(
+    rows, _ = selectors.export_rows(
         partnership=partnership,
         indicators=selectors.dashboard_indicators(partnership=partnership),
         group=group,
     )
-    return _csv_response(
-        f"{partnership.slug}-indicators.csv",
-        rows,
-        statements,
-        f"current values (latest vintage) for {partnership.area.name}, Scotland"
-        + (f" and {group.name}" if group else ""),
-    )
+    return _csv_response(f"{partnership.slug}-indicators", rows)
 
 
 @login_required
@@ -271,7 +269,12 @@ def chart(request: AuthenticatedRequest, slug: str, key: str) -> HttpResponse:
         partnership=partnership, indicator=indicator, group_id=request.GET.get("group")
     )
     can = _can(request, partnership)
-    context: dict[str, Any] = {"partnership": partnership, "page": page, **can}
+    context: dict[str, Any] = {
+        "partnership": partnership,
+        "page": page,
+        "download_rules": disclosure.download_statements(),
+        **can,
+    }
     if can["can_link"]:
         context["area_form"] = AreaLinkForm(
             queryset=selectors.partnership_areas_for_improvement(partnership=partnership)
@@ -293,15 +296,10 @@ def chart_csv(request: AuthenticatedRequest, slug: str, key: str) -> HttpRespons
     partnership = _partnership(request, slug, "indicators.view_dashboard")
     indicator = _indicator(partnership, key)
     group = selectors.comparator_choose(partnership=partnership, group_id=request.GET.get("group"))
-    rows, statements = selectors.export_rows(
-        partnership=partnership, indicators=[indicator], group=group
-    )
-    return _csv_response(
-        f"{partnership.slug}-{indicator.key}.csv",
-        rows,
-        statements,
-        f"{indicator.title}: current values (latest vintage)",
-    )
+    rows, _ = selectors.export_rows(partnership=partnership, indicators=[indicator], group=group)
+    # A local measure's key already starts with the partnership's name.
+    name = indicator.key if indicator.is_local else f"{partnership.slug}-{indicator.key}"
+    return _csv_response(name, rows)
 
 
 def _series(partnership: Partnership, key: str) -> IndicatorSeries:
@@ -607,12 +605,5 @@ def public_csv(request: HttpRequest, slug: str) -> HttpResponse:
     indicators = [
         i for i in selectors.dashboard_indicators(partnership=partnership) if not i.is_local
     ]
-    rows, statements = selectors.export_rows(
-        partnership=partnership, indicators=indicators, group=None
-    )
-    return _csv_response(
-        f"{partnership.slug}-published-indicators.csv",
-        rows,
-        statements,
-        f"published indicators for {partnership.area.name} and Scotland",
-    )
+    rows, _ = selectors.export_rows(partnership=partnership, indicators=indicators, group=None)
+    return _csv_response(f"{partnership.slug}-published-indicators", rows)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _rows(response: Any) -> tuple[list[dict[str, str]], str]:
     text = response.content.decode()
-    data, _, notes = text.partition("\n\n")
+    data, _, notes = text.partition("\n\n")  # (no notes: the files are data only)
     return list(csv.DictReader(io.StringIO(data))), notes
 
 
@@ -52,8 +52,18 @@ def test_the_csv_suppresses_small_counts_and_the_rates_built_on_them(
     assert found[("sgs_lac_count_residential", "2023")] == ("12", "")
     assert found[("sgs_lac_ratio_residential", "2023")] == ("0.6", "")
     assert found[("sgs_lac_count_at_home", "2023")] == ("0", "")
-    assert "Counts from 1 to 4 are suppressed (shown as *)." in notes
-    assert "Rates and percentages based on a suppressed count are suppressed." in notes
+    assert notes == ""  # data only: nothing below the rows to break a spreadsheet or R
+    assert {r["source"] for r in rows} == {
+        "statistics.gov.scot, cube looked-after-children (Scottish Government, Children's "
+        "Social Work Statistics)"
+    }
+    reader = csv.reader(io.StringIO(response.content.decode()))
+    assert {len(line) for line in reader} == {9}  # every line a full row
+    name = response["Content-Disposition"]
+    assert name.startswith('attachment; filename="south-ayrshire-indicators-20')
+    page = as_user(cast.lead_a).get("/indicators/p/south-ayrshire/").text
+    assert "Counts from 1 to 4 are suppressed (shown as *)." in page
+    assert "Rates and percentages based on a suppressed count are suppressed." in page
 
 
 def test_a_breakdown_protects_a_small_part_with_a_second_one() -> None:
