@@ -4,8 +4,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from scrutiny.accounts.access import AuthenticatedRequest, require
@@ -46,6 +48,22 @@ def _inspection(request: HttpRequest, pk: int, permission: str) -> Inspection:
     return inspection
 
 
+def _linked_pages(request: HttpRequest, inspection: Inspection) -> dict[str, str]:
+    """Pages of other apps that belong to this inspection, for its side navigation (by URL
+    name and permission name only: inspections imports none of those apps)."""
+    user = request.user
+    pages: dict[str, str] = {}
+    if user.has_perm("fieldwork.view_fieldwork", inspection):
+        pages["fieldwork_url"] = reverse("fieldwork:overview", args=[inspection.pk])
+    try:
+        plan = inspection.action_plan
+    except ObjectDoesNotExist:
+        plan = None
+    if plan is not None and user.has_perm("improvement.view_action_plan", plan):
+        pages["plan_url"] = reverse("improvement:plan", args=[plan.pk])
+    return pages
+
+
 def _context(request: HttpRequest, inspection: Inspection, **extra: Any) -> dict[str, Any]:
     user = request.user
     return {
@@ -54,6 +72,7 @@ def _context(request: HttpRequest, inspection: Inspection, **extra: Any) -> dict
         "can_lead": user.has_perm("inspections.lead_inspection", inspection),
         "can_see_work": user.has_perm("inspections.view_inspection_work", inspection),
         "can_view_draft": user.has_perm("inspections.view_draft", inspection),
+        **_linked_pages(request, inspection),
         **extra,
     }
 

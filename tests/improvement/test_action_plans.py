@@ -18,7 +18,7 @@ from scrutiny.improvement.models import (
     Milestone,
 )
 from scrutiny.improvement.services import ImprovementError
-from scrutiny.inspections.models import Status
+from scrutiny.inspections.models import Status, TeamMember
 from scrutiny.inspections.services import Upload
 from tests import factories
 from tests.conftest import Cast, client_for
@@ -397,3 +397,18 @@ def test_only_the_partnerships_editors_change_milestones(cast: Cast) -> None:
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/account/sign-in/")
     milestone.refresh_from_db()
     assert milestone.title == "Workshop held"
+
+
+def test_the_inspection_pages_link_to_its_fieldwork_and_action_plan(cast: Cast) -> None:
+    inspection = helpers.published_inspection()
+    TeamMember.objects.create(inspection=inspection, user=cast.inspector_a, role="inspector")
+    url = reverse("inspections:detail", args=[inspection.pk])
+    page = client_for(cast.inspector_a).get(url).content.decode()
+    assert reverse("fieldwork:overview", args=[inspection.pk]) in page
+    assert "Action plan</a>" not in page  # none yet
+    plan = helpers.submitted_plan(cast.lead_a, inspection)
+    page = client_for(cast.inspector_a).get(url).content.decode()
+    assert f'href="{reverse("improvement:plan", args=[plan.pk])}">Action plan</a>' in page
+    # The partnership's viewer sees the plan; the fieldwork overview is theirs too.
+    viewer = client_for(cast.viewer_a).get(url).content.decode()
+    assert reverse("improvement:plan", args=[plan.pk]) in viewer
