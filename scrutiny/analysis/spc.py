@@ -976,11 +976,14 @@ def _runs_sentence(runs: RunsAnalysis) -> str:
     verdict = (
         "non-random variation (a signal)" if runs.signal else "no sign of non-random variation"
     )
+    crossings = f"{runs.crossings} {_plural(runs.crossings or 0, 'crossing')} of the median"
+    if runs.crossings_min:
+        crossings += f" (at least {runs.crossings_min} expected)"
+    else:
+        crossings += " (too few points for crossings to tell anything)"
     return (
         f"Runs analysis (Anhøj): longest run {runs.longest_run} (limit "
-        f"{runs.longest_run_limit}), {runs.crossings} "
-        f"{_plural(runs.crossings or 0, 'crossing')} of the median (at least "
-        f"{runs.crossings_min} expected): {verdict}."
+        f"{runs.longest_run_limit}), {crossings}: {verdict}."
     )
 
 

@@ -135,9 +135,12 @@ class PanelRow:
             return "No grade yet."
         if not self.published_total:
             return "No published grades for this QI to compare with."
+        above = self.published_total - self.below - self.same
+        grades = "grade" if self.published_total == 1 else "grades"
         return (
-            f"Higher than {self.below} and the same as {self.same} of "
-            f"{self.published_total} published grades."
+            f"Of {self.published_total} published {grades} for this indicator, {self.below} "
+            f"{'is' if self.below == 1 else 'are'} lower than this draft's, {self.same} the same "
+            f"and {above} higher."
         )
 
 

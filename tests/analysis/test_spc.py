@@ -941,3 +941,11 @@ def test_p_chart_limits_stay_within_0_and_1_and_contain_the_centre(
     for point in result.points:
         assert point.lower is not None and point.upper is not None
         assert 0.0 <= point.lower <= point.centre <= point.upper <= 1.0
+
+
+def test_the_runs_sentence_does_not_expect_zero_crossings() -> None:
+    short = spc.run_chart(periods=periods(5), values=[1.0, 3, 2, 4, 5]).summary
+    assert "at least 0 expected" not in short
+    assert "(too few points for crossings to tell anything)" in short
+    longer = spc.run_chart(periods=periods(20), values=[float(i % 4) for i in range(20)]).summary
+    assert "expected)" in longer and "at least 0" not in longer

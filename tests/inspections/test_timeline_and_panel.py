@@ -44,7 +44,10 @@ def test_the_panel_compares_draft_grades_with_published_ones() -> None:
     row = next(r for r in selectors.qa_panel(inspection=draft) if r.qi == qi)
     assert row.distribution == {6: 0, 5: 2, 4: 1, 3: 1, 2: 0, 1: 0}
     assert row.published_total == 4
-    assert row.position == "Higher than 1 and the same as 1 of 4 published grades."
+    assert row.position == (
+        "Of 4 published grades for this indicator, 1 is lower than this draft's, 1 the same and "
+        "2 higher."
+    )
 
 
 def test_the_panel_flags_a_narrative_out_of_line_with_its_grade() -> None:
