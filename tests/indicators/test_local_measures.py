@@ -259,3 +259,11 @@ def test_a_target_must_fit_the_measure(cast: Cast) -> None:
     services.series_target_set(series=series, target=75)
     series.refresh_from_db()
     assert series.target == 75
+
+
+def test_a_local_measure_has_no_comparison_of_empty_columns(cast: Cast, as_user: Any) -> None:
+    indicator = _local(cast, frequency="yearly")
+    _upload(indicator, "period,value\n2020,4\n2021,5\n2022,6\n2023,5\n2024,7\n", cast)
+    page = as_user(cast.lead_a).get(f"/indicators/p/south-ayrshire/{indicator.key}/").text
+    assert "no figures for Scotland or other councils to compare it with" in page
+    assert "choose councils to compare with" not in page
