@@ -110,11 +110,14 @@ def spc_chart_svg(
     height: int = 320,
     show_near_limits: bool = False,
     id_prefix: str | None = None,
+    events: Sequence[ChartEvent] = (),
 ) -> str:
     """The chart as an ``<svg>`` element, ready to inline in HTML or a PDF template.
 
     ``id_prefix`` makes the ids of ``<title>`` and ``<desc>`` unique on a page; by default it
     is derived from the title and the data, so two different charts on a page never clash.
+    ``events`` are marked with a line before the first point after them (an inspection report
+    published, say), and named in the description.
     """
     prefix = id_prefix or _default_id(result, title)
     ticks = _y_scale(_values_on_scale(result, show_near_limits=show_near_limits))
@@ -133,11 +136,12 @@ def spc_chart_svg(
         f'aria-labelledby="{prefix}-title {prefix}-desc" class="spc-chart spc-chart--'
         f'{result.chart.value}" font-family="{FONT}">',
         f'<title id="{prefix}-title">{escape(title)}</title>',
-        f'<desc id="{prefix}-desc">{escape(_description(result))}</desc>',
+        f'<desc id="{prefix}-desc">{escape(_description(result, events))}</desc>',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
         _heading(title, width),
         _y_axis(frame, ticks, y_label),
         _group_breaks(result, frame),
+        _events(events, frame),
         _lines(result, frame, show_near_limits=show_near_limits),
         _data_line(result, frame),
         _points(result, frame),
@@ -148,12 +152,49 @@ def spc_chart_svg(
     return "\n".join(part for part in parts if part)
 
 
-def _description(result: SpcResult) -> str:
-    """The summary, then the icons in words."""
+@dataclass(frozen=True)
+class ChartEvent:
+    """Something that happened between two points: marked before point ``index`` (0-based)."""
+
+    index: int
+    label: str
+
+
+def _description(result: SpcResult, events: Sequence[ChartEvent] = ()) -> str:
+    """The summary, then the icons and the events marked, in words."""
     icons = f"Variation icon: {VARIATION_ICONS[result.variation][2]}."
     if result.assurance is not None:
         icons += f" Assurance icon: {ASSURANCE_ICONS[result.assurance][2]}."
-    return f"{result.summary} {icons}"
+    marked = "".join(
+        f" Marked before {result.points[event.index].period}: {event.label}."
+        for event in events
+        if 0 < event.index < len(result.points)
+    )
+    return f"{result.summary} {icons}{marked}"
+
+
+def _events(events: Sequence[ChartEvent], frame: _Frame) -> str:
+    shown = [event for event in events if 0 < event.index < frame.n]
+    if not shown:
+        return ""
+    parts = ['<g class="spc-events">']
+    for event in shown:
+        x = _n(frame.edge(event.index))
+        parts.append(
+            f'<line x1="{x}" y1="{_n(frame.top)}" x2="{x}" y2="{_n(frame.bottom)}" '
+            f'stroke="{TEXT}" stroke-width="1" stroke-dasharray="1 2">'
+            f"<title>{escape(event.label)}</title></line>"
+        )
+        # The label reads rightwards from the line, or leftwards when it would run off the plot.
+        fits = frame.edge(event.index) + 3 + len(event.label) * 5.5 <= frame.left + frame.width
+        label_x = frame.edge(event.index) + (3 if fits else -3)
+        anchor = "start" if fits else "end"
+        parts.append(
+            f'<text x="{_n(label_x)}" y="{_n(frame.top + 22)}" text-anchor="{anchor}" '
+            f'font-size="10" fill="{TEXT}">{escape(event.label)}</text>'
+        )
+    parts.append("</g>")
+    return "\n".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from scrutiny.analysis.spc import (
     xmr_chart,
 )
 from scrutiny.charts.lines_svg import Line, comparison_chart_svg
-from scrutiny.charts.spc_svg import POINT_WORDS, VARIATION_ICONS, spc_chart_svg
+from scrutiny.charts.spc_svg import POINT_WORDS, VARIATION_ICONS, ChartEvent, spc_chart_svg
 from scrutiny.indicators import disclosure
 from scrutiny.indicators.models import (
     ChartType,
@@ -129,6 +129,8 @@ class ChartView:
     # How many of the group's councils each period's median rests on, and the group's size.
     comparator_counts: dict[str, int] = field(default_factory=dict)
     comparator_size: int = 0
+    # Days to mark on the chart (the partnership's inspection reports published), with words.
+    events: list[tuple[date, str]] = field(default_factory=list)
     result: SpcResult | None = None
     problem: str = ""
     notes: list[str] = field(default_factory=list)
@@ -150,7 +152,22 @@ class ChartView:
             title=self.title,
             y_label=self.y_label,
             id_prefix=f"spc-{self.indicator.key}",
+            events=self.chart_events,
         )
+
+    @property
+    def chart_events(self) -> list[ChartEvent]:
+        """Each event, before the first charted period that starts after it."""
+        if self.result is None:
+            return []
+        starts = {p.period: p.period_start for p in self.points}
+        charted = [starts[point.period] for point in self.result.points]
+        marked = []
+        for day, label in self.events:
+            index = next((i for i, start in enumerate(charted) if start > day), None)
+            if index:  # not before the first point, nor after the last
+                marked.append(ChartEvent(index, label))
+        return marked
 
     @property
     def variation_words(self) -> str:
@@ -588,6 +605,7 @@ def _charts(
             partnership=partnership, indicator_id__in=[i.pk for i in indicators]
         ).prefetch_related("rebases")
     }
+    events = _inspection_events(partnership)
     charts = []
     for indicator in indicators:
         points = observations.get((indicator.pk, partnership.area_id), [])
@@ -608,11 +626,22 @@ def _charts(
             comparator_name=comparator.name if comparator else "",
             comparator_counts=counts,
             comparator_size=len(comparator_areas),
+            events=events,
         )
         if with_spc:
             view.result, view.problem, view.notes = _spc(indicator, points, series_limits(own))
         charts.append(view)
     return charts
+
+
+def _inspection_events(partnership: Partnership) -> list[tuple[date, str]]:
+    """The partnership's published inspection reports, to mark on its charts."""
+    from scrutiny.inspections.models import Inspection, Status
+
+    published = Inspection.objects.filter(
+        partnership=partnership, status=Status.PUBLISHED, publication_date__isnull=False
+    ).values_list("publication_date", flat=True)
+    return [(day, f"Inspection report {day:%b %Y}") for day in published if day is not None]
 
 
 def series_limits(series: IndicatorSeries | None) -> Limits:

@@ -178,3 +178,52 @@ def test_the_chart_page_has_a_stable_url_and_a_name_for_links(cast: Cast, as_use
     response = as_user(cast.link_a).get(series.get_absolute_url())
     assert response.status_code == 200
     assert "Variation:" in response.text
+
+
+def test_a_chart_marks_when_the_partnerships_inspection_report_was_published(
+    cast: Cast, as_user: Any
+) -> None:
+    from tests import factories
+
+    rows = [
+        ("S12000028", str(year), "Count", str(40 + year % 3), "All") for year in range(2012, 2022)
+    ]
+    services.cube_import(
+        content=cube(rows), file_name="c.csv", title="CSWS", vintage=date(2025, 3, 1), by=None
+    )
+    factories.inspection("south-ayrshire", status="published", publication_date=date(2016, 9, 20))
+    factories.inspection("east-ayrshire", status="published", publication_date=date(2018, 5, 1))
+    page = selectors.chart_page(
+        partnership=Partnership.objects.get(slug="south-ayrshire"),
+        indicator=Indicator.objects.get(key="sgs_lac_count_all"),
+    )
+    svg = page.chart.svg
+    assert svg.count('class="spc-events"') == 1 and svg.count("<title>Inspection report") == 1
+    assert "Inspection report Sep 2016" in svg  # its own inspection, not East Ayrshire's
+    assert "Marked before 2017: Inspection report Sep 2016." in svg
+    # Drawn on the boundary between 2016 and 2017, the fifth and sixth of ten points.
+    assert [(event.index, event.label) for event in page.chart.chart_events] == [
+        (5, "Inspection report Sep 2016")
+    ]
+
+
+def test_an_event_outside_the_charted_periods_is_not_marked() -> None:
+    from scrutiny.analysis.spc import SpcOptions, xmr_chart
+    from scrutiny.charts.spc_svg import ChartEvent, spc_chart_svg
+
+    result = xmr_chart(
+        periods=[str(y) for y in range(2015, 2025)],
+        values=[float(v) for v in (3, 4, 3, 5, 4, 3, 4, 5, 3, 4)],
+        options=SpcOptions(),
+    )
+    svg = spc_chart_svg(
+        result,
+        title="T",
+        y_label="Count",
+        events=[ChartEvent(0, "Before"), ChartEvent(10, "After")],
+    )
+    assert "spc-events" not in svg and "Marked before" not in svg
+    near_end = spc_chart_svg(
+        result, title="T", y_label="Count", events=[ChartEvent(9, "A long label near the end")]
+    )
+    assert 'text-anchor="end"' in near_end.split('class="spc-events"')[1]
