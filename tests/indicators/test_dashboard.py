@@ -183,6 +183,7 @@ def test_the_chart_page_has_a_stable_url_and_a_name_for_links(cast: Cast, as_use
 def test_a_chart_marks_when_the_partnerships_inspection_report_was_published(
     cast: Cast, as_user: Any
 ) -> None:
+    from scrutiny.inspections.models import Status
     from tests import factories
 
     rows = [
@@ -191,8 +192,12 @@ def test_a_chart_marks_when_the_partnerships_inspection_report_was_published(
     services.cube_import(
         content=cube(rows), file_name="c.csv", title="CSWS", vintage=date(2025, 3, 1), by=None
     )
-    factories.inspection("south-ayrshire", status="published", publication_date=date(2016, 9, 20))
-    factories.inspection("east-ayrshire", status="published", publication_date=date(2018, 5, 1))
+    factories.inspection(
+        "south-ayrshire", status=Status.PUBLISHED, publication_date=date(2016, 9, 20)
+    )
+    factories.inspection(
+        "east-ayrshire", status=Status.PUBLISHED, publication_date=date(2018, 5, 1)
+    )
     page = selectors.chart_page(
         partnership=Partnership.objects.get(slug="south-ayrshire"),
         indicator=Indicator.objects.get(key="sgs_lac_count_all"),
