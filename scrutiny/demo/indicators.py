@@ -3,7 +3,7 @@ computed and stored; two small synthetic statistics.gov.scot-style tables (the s
 the first); a local measure, a comparator group, a target and a link for South Ayrshire.
 
 Every number is invented. South Ayrshire's children aged 11 to 15 looked after away from home
-fall by about an eighth a year from 2017 (to about a third in nine years), after its 2016
+fall by about a sixth a year from 2017 (to about a fifth in nine years), after its 2016
 inspection, so that its chart shows a genuine special cause improvement.
 """
 
@@ -31,7 +31,7 @@ CUBE_TITLES = (
 CHILDREN = 80_000
 SEED = 7
 TREND_START = 2017
-TREND_FACTOR = 0.88
+TREND_FACTOR = 0.84
 LOCAL_TITLE = "Care leavers with a pathway plan"
 COMPARATOR = "Ayrshire and similar councils"
 COMPARATOR_COUNCILS = ("East Ayrshire", "North Ayrshire", "Dumfries and Galloway", "Inverclyde")
