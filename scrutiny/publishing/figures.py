@@ -21,6 +21,7 @@ class FigureCheck:
 
     message: str
     url: str
+    where: str  # the fieldwork page the link opens
 
 
 def _records(inspection: Inspection) -> FigureCheck | None:
@@ -41,12 +42,14 @@ def _records(inspection: Inspection) -> FigureCheck | None:
             f"The report does not say how many records were read: the record reading has "
             f"{read} of the {size} sampled records read.",
             url,
+            "record reading",
         )
     if typed != read:
         return FigureCheck(
             f"The report says {typed} children's records were read; the record reading has "
             f"{read} of the {size} sampled records read.",
             url,
+            "record reading",
         )
     return None
 
@@ -67,12 +70,14 @@ def _staff_survey(inspection: Inspection) -> FigureCheck | None:
             f"The report does not say how many staff answered the survey: the staff survey has "
             f"{responses} responses.",
             url,
+            "staff survey",
         )
     if typed != responses:
         return FigureCheck(
             f"The report says {typed} staff answered the survey; the staff survey has "
             f"{responses} responses.",
             url,
+            "staff survey",
         )
     return None
 
