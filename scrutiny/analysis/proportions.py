@@ -60,11 +60,8 @@ PROPORTION_TERMS: tuple[ProportionTerm, ...] = (
     ProportionTerm(NONE, "0%"),
 )
 PROPORTION_WORDS: tuple[str, ...] = tuple(term.word for term in PROPORTION_TERMS)
-PROPORTION_SOURCE = (
-    "Education Scotland's quantitative terms used in inspection reports: almost all = over 90%; "
-    "most = 75-90%; majority = 50-74%; less than half = 15-49%; few = up to 15% "
-    "(all = 100%, none = 0%)."
-)
+# The source of the terms, as a report cites it under its table of the words.
+PROPORTION_SOURCE = "Source: Education Scotland's quantitative terms for inspection reports."
 
 FRACTION_OUT_OF_RANGE = "a proportion must be between 0 and 1, not {value!r}"
 UNKNOWN_WORD = "{word!r} is not a proportion word; the words are: {words}"

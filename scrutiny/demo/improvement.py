@@ -508,6 +508,7 @@ def _review(inspection: Inspection, plan: ActionPlan) -> None:
     levels = {level.label: level for level in ProgressLevel.objects.all()}
     actions = list(plan.actions.prefetch_related("areas"))
     evidence = {e.kind: e for e in inspection.evidence.all()}
+    chart = _chart_11_15(plan)
     for finding in review.findings.select_related("area"):
         label, narrative = FINDINGS[finding.area.number]
         services.progress_finding_save(
@@ -520,6 +521,14 @@ def _review(inspection: Inspection, plan: ActionPlan) -> None:
             started = review.fieldwork_end is None or action.start_date <= review.fieldwork_end
             if started and finding.area in action.areas.all():
                 services.evidence_link_add(finding=finding, obj=action, note="", by=link)
+        if finding.area.number == 3 and chart is not None:
+            services.evidence_link_add(
+                finding=finding,
+                obj=chart,
+                note="Early figures after the intensive family support began: too soon for the "
+                "chart to show a signal, so the judgement rests on the actions." + DEMO,
+                by=link,
+            )
         if finding.area.number == 4 and EvidenceItem.Kind.RECORD_READING in evidence:
             services.evidence_link_add(
                 finding=finding,
@@ -550,13 +559,18 @@ def _review(inspection: Inspection, plan: ActionPlan) -> None:
     ProgressReview.objects.filter(pk=review.pk).update(created_at=_at(date(2018, 1, 17)))
 
 
-def _measures(plan: ActionPlan) -> None:
-    """The 11 to 15 chart measures the success of the intensive family support action."""
+def _chart_11_15(plan: ActionPlan) -> object | None:
+    """South Ayrshire's chart of 11 to 15 year olds away from home (None without indicators)."""
     from scrutiny.indicators.models import IndicatorSeries
 
-    series = IndicatorSeries.objects.filter(
+    return IndicatorSeries.objects.filter(
         partnership=plan.partnership, indicator__key="lac_away_11_15"
     ).first()
+
+
+def _measures(plan: ActionPlan) -> None:
+    """The 11 to 15 chart measures the success of the intensive family support action."""
+    series = _chart_11_15(plan)
     action = plan.actions.filter(title__startswith="Intensive family support").first()
     if series is not None and action is not None:
         services.measure_link_add(

@@ -55,6 +55,8 @@ def _check_south_ayrshire() -> None:
     judged = dict(review.findings.values_list("area__number", "level__label"))
     assert judged[1] == "Significant progress"
     assert "qualitative data" in review.findings.get(area__number=4).narrative
+    cited = [str(link.target) for link in review.findings.get(area__number=3).evidence_links.all()]
+    assert "Looked after away from home, aged 11 to 15 — South Ayrshire (SPC chart)" in cited
     html = review.versions.get().html
     assert "Demonstration content." in html
     assert "Leadership has been significantly strengthened" in html
