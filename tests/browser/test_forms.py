@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from scrutiny.accounts.models import Role
 from scrutiny.demo import builder
 from scrutiny.fieldwork import loader as fieldwork_loader
 from scrutiny.fieldwork import mapping
@@ -18,7 +19,7 @@ from scrutiny.fieldwork import services as fieldwork_services
 from scrutiny.fieldwork.models import SurveyInstrument
 from scrutiny.improvement import services as improvement_services
 from scrutiny.improvement.models import Milestone
-from scrutiny.inspections.models import EvidenceItem
+from scrutiny.inspections.models import EvidenceItem, Status, TeamMember
 from tests import factories
 from tests.browser.conftest import axe_violations, describe
 from tests.improvement import helpers
@@ -119,3 +120,24 @@ def test_an_inspector_adds_a_surveys_summary_to_the_evidence_log(
     assert 'In the evidence log as "Staff survey: 40 responses"' in main
     item = EvidenceItem.objects.get(inspection=inspection_a)
     assert "% agree: 75% (" in item.summary
+
+
+def test_removing_a_team_member_asks_first(live_server: Any, signed_in: Any, cast: Any) -> None:
+    lead = factories.user(Role.LEAD_INSPECTOR)
+    inspection = factories.inspection(
+        "south-ayrshire",
+        status=Status.EVALUATING,
+        team=((lead, "lead_inspector"), (cast.inspector_a, "inspector")),
+    )
+    page = signed_in(lead)
+    _checked(page, live_server.url + reverse("inspections:detail", args=[inspection.pk]))
+    confirm = page.get_by_role("button", name=f"Yes, remove {cast.inspector_a.full_name}")
+    assert not confirm.is_visible()  # nothing happens on the first click but opening the question
+    page.locator("details.scrutiny-confirm summary").first.click()
+    assert page.get_by_text(f"Remove {cast.inspector_a.full_name}? They lose access").is_visible()
+    _checked(page)
+    assert TeamMember.objects.filter(inspection=inspection, user=cast.inspector_a).exists()
+    confirm.click()
+    page.wait_for_load_state()
+    assert page.get_by_text(f"{cast.inspector_a.full_name} removed from the team.").is_visible()
+    assert not TeamMember.objects.filter(inspection=inspection, user=cast.inspector_a).exists()
