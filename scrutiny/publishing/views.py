@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from scrutiny.accounts.access import AuthenticatedRequest, require
 from scrutiny.inspections.models import Inspection
 from scrutiny.inspections.services import InspectionError
-from scrutiny.publishing import figures, report, selectors, services
+from scrutiny.publishing import compare, figures, report, selectors, services
 from scrutiny.publishing.models import ReportVersion
 from scrutiny.publishing.services import PublishingError
 
@@ -207,4 +207,23 @@ def correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Version {version.number} of the report is published.")
             return redirect("publishing:report", inspection.pk)
-    return render(request, "publishing/correct.html", {"inspection": inspection, "form": form})
+    latest = selectors.report_version(inspection_pk=inspection.pk)
+    current = report.render_body(
+        inspection,
+        draft=False,
+        version=latest.number,
+        corrections=[
+            {"number": v.number, "published_at": v.published_at, "note": v.correction_note}
+            for v in inspection.report_versions.exclude(correction_note="")
+        ],
+    )
+    return render(
+        request,
+        "publishing/correct.html",
+        {
+            "inspection": inspection,
+            "form": form,
+            "latest": latest,
+            "changes": compare.changes(latest.html, current),
+        },
+    )

@@ -280,3 +280,48 @@ def test_a_draft_pdf_is_named_for_its_partnership_and_day(cast) -> None:
     response = client.get(reverse("publishing:draft-pdf", args=[inspection.pk]))
     name = response["Content-Disposition"]
     assert "south-ayrshire-inspection-report-draft-" in name and name.endswith('.pdf"')
+
+
+def test_the_correction_page_shows_what_the_correction_would_change(cast) -> None:
+    inspection, _, _ = _published("A coastal council area.")
+    admin = factories.user(Role.ADMINISTRATOR)
+    client = Client()
+    client.force_login(admin)
+    url = reverse("publishing:correct", args=[inspection.pk])
+    unchanged = client.get(url).content.decode()
+    assert "is the same as version 1" in unchanged
+    # The inspection's details stay open to change after publication, for corrections.
+    services.inspection_update(inspection=inspection, context="A coastal and rural council area.")
+    page = client.get(url).content.decode()
+    assert (
+        '<del><span class="visually-hidden">Removed: </span>A coastal council area.</del>' in page
+    )
+    assert (
+        '<ins><span class="visually-hidden">Added: </span>A coastal and rural council area.</ins>'
+        in page
+    )
+    assert page.count("<del>") == 1 and page.count("<ins>") == 1
+
+
+def test_text_blocks_and_changes_read_paragraphs_items_and_table_rows() -> None:
+    from scrutiny.publishing.compare import Change, changes, text_blocks
+
+    html = (
+        "<h2>Title</h2><p>One <em>two</em>\n three.</p><ul><li>First</li><li>Second</li></ul>"
+        "<table><caption>Grades</caption><tr><th>QI</th><td>Good</td></tr></table>"
+    )
+    assert text_blocks(html) == [
+        "Title",
+        "One two three.",
+        "First",
+        "Second",
+        "Grades",
+        "QI | Good",
+    ]
+    edited = html.replace("Second", "Second, changed").replace("<li>First</li>", "")
+    assert changes(html, edited) == [
+        Change("removed", "First"),
+        Change("removed", "Second"),
+        Change("added", "Second, changed"),
+    ]
+    assert changes(html, html) == []
