@@ -296,7 +296,15 @@ def evaluation_edit(request: AuthenticatedRequest, pk: int, qi_pk: int) -> HttpR
             messages.success(request, f"Evaluation of '{qi.label}' saved.")
             return redirect("inspections:evaluations", inspection.pk)
     return render(
-        request, "inspections/evaluation_edit.html", _context(request, inspection, form=form, qi=qi)
+        request,
+        "inspections/evaluation_edit.html",
+        _context(
+            request,
+            inspection,
+            form=form,
+            qi=qi,
+            qi_evidence=inspection.evidence.filter(qis=qi).order_by("date", "pk"),
+        ),
     )
 
 

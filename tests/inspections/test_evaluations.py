@@ -77,3 +77,39 @@ def test_an_area_for_improvement_needs_its_quality_indicators() -> None:
     inspection = helpers.ready_for_qa(lead)
     with pytest.raises(InspectionError, match="which quality indicators"):
         services.area_for_improvement_save(inspection=inspection, title="T", text="X", qis=[])
+
+
+def test_the_evaluation_page_lists_the_evidence_logged_against_its_qi() -> None:
+    from datetime import date
+
+    lead = helpers.lead_inspector()
+    inspection = helpers.ready_for_qa(lead)
+    qi = helpers.first_qi(inspection)
+    other = inspection.evaluated_qis().exclude(pk=qi.pk).first()
+    assert other is not None
+    mine = services.evidence_add(
+        inspection=inspection,
+        kind="discussion",
+        date=date(2026, 2, 3),
+        source="Focus group A",
+        summary="Staff described joint visits.",
+        qis=[qi],
+        by=lead,
+    )
+    services.evidence_add(
+        inspection=inspection,
+        kind="discussion",
+        date=date(2026, 2, 4),
+        source="Elsewhere only",
+        summary="Not about this QI.",
+        qis=[other],
+        by=lead,
+    )
+    client = Client()
+    client.force_login(lead)
+    page = client.get(
+        reverse("inspections:evaluation-edit", args=[inspection.pk, qi.pk])
+    ).content.decode()
+    link = reverse("inspections:evidence", args=[inspection.pk]) + f"#evidence-{mine.pk}"
+    assert f'href="{link}">Professional discussion: Focus group A</a> (3 Feb 2026): Staff' in page
+    assert "Elsewhere only" not in page.split("Evidence this evaluation rests on")[0]
