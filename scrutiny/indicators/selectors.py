@@ -927,7 +927,36 @@ def partnership_actions(*, partnership: Partnership) -> list[Any]:
     return list(action.objects.filter(plan__partnership=partnership).order_by("plan", "number"))
 
 
-def local_values(*, indicator: Indicator, partnership: Partnership) -> list[Point]:
+@dataclass(frozen=True)
+class LocalValueRow:
+    """A local measure's value as its values page shows it: who entered it (or the file it came
+    in) and when, and the earlier values it revised, said the same way."""
+
+    point: Point
+    entered: str
+    earlier: list[tuple[float | None, str]]
+
+
+def _entered(indicator: Indicator, title: str, day: date) -> str:
+    """ "entered by Jamie Boyd, 3 Mar 2026" or "uploaded in values.csv, 3 Mar 2026": the
+    publication's title without the measure's name, which the page already gives."""
+    how = title.removeprefix(f"{indicator.title}: ")
+    if not how.startswith("entered by "):
+        how = f"uploaded in {how}"
+    return f"{how}, {day.day} {day:%b %Y}"
+
+
+def local_values(*, indicator: Indicator, partnership: Partnership) -> list[LocalValueRow]:
     """The current value of each period of a local measure, with the values it revised."""
     points = _observations([indicator.pk], [partnership.area_id])
-    return points.get((indicator.pk, partnership.area_id), [])
+    return [
+        LocalValueRow(
+            point=point,
+            entered=_entered(indicator, point.publication, point.vintage),
+            earlier=[
+                (revision.value, _entered(indicator, revision.title, revision.vintage))
+                for revision in point.earlier
+            ],
+        )
+        for point in points.get((indicator.pk, partnership.area_id), [])
+    ]

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from scrutiny.indicators import services
 from scrutiny.indicators.models import Indicator, Observation, Publication, Unit
@@ -69,9 +70,16 @@ def test_a_value_entered_again_revises_it_and_keeps_the_earlier_one(cast: Cast) 
     from scrutiny.indicators.selectors import local_values
 
     partnership = Partnership.objects.get(slug="south-ayrshire")
-    (point,) = local_values(indicator=indicator, partnership=partnership)
-    assert point.value == 12.0
-    assert [r.value for r in point.earlier] == [10.0]
+    (row,) = local_values(indicator=indicator, partnership=partnership)
+    assert row.point.value == 12.0
+    today = timezone.localdate()
+    name = cast.lead_a.full_name
+    assert row.entered == f"entered by {name}, {today.day} {today:%b %Y}"
+    assert row.earlier == [(10.0, row.entered)]
+    _upload(indicator, "period,value\n2024-04,13\n", cast)
+    (row,) = local_values(indicator=indicator, partnership=partnership)
+    assert row.entered == f"uploaded in values.csv, {today.day} {today:%b %Y}"
+    assert [value for value, _ in row.earlier] == [10.0, 12.0]  # oldest first
 
 
 def test_an_upload_stores_every_row(cast: Cast) -> None:
