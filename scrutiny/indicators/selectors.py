@@ -235,8 +235,12 @@ class ChartView:
                 note = disclosure.rule_words(point.rule) or "suppressed by the publisher"
             elif point.revisions:
                 note = "revised: " + "; ".join(
-                    f"{self.formatted(r.value) if not r.suppressed else '*'} in "
-                    f"{r.title} ({r.vintage:%d %b %Y})"
+                    f"{self.formatted(r.value) if not r.suppressed else '*'} "
+                    + (
+                        f"({_entered(self.indicator, r.title, r.vintage)})"
+                        if self.indicator.is_local
+                        else f"in {r.title} ({r.vintage:%d %b %Y})"
+                    )
                     for r in point.revisions
                 )
             else:

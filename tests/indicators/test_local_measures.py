@@ -275,3 +275,19 @@ def test_a_local_measure_has_no_comparison_of_empty_columns(cast: Cast, as_user:
     page = as_user(cast.lead_a).get(f"/indicators/p/south-ayrshire/{indicator.key}/").text
     assert "no figures for Scotland or other councils to compare it with" in page
     assert "choose councils to compare with" not in page
+
+
+def test_a_revised_local_value_says_who_gave_the_earlier_one(cast: Cast) -> None:
+    from scrutiny.indicators.selectors import chart_page
+
+    indicator = _local(cast, frequency="yearly")
+    _upload(indicator, "period,value\n2020,4\n2021,5\n2022,6\n2023,5\n2024,7\n", cast)
+    services.local_values_enter(
+        indicator=indicator, values=[services.LocalValue(period="2024", value=8.0)], by=cast.lead_a
+    )
+    page = chart_page(
+        partnership=Partnership.objects.get(slug="south-ayrshire"), indicator=indicator
+    )
+    note = next(row.note for row in page.chart.table if row.period == "2024")
+    today = timezone.localdate()
+    assert note == f"revised: 7 (uploaded in values.csv, {today.day} {today:%b %Y})"
