@@ -846,14 +846,19 @@ def public_indicators(*, partnership: Partnership) -> PublicIndicators:
 CSV_DECIMALS = 2
 
 
-def _plain(value: float | None) -> str:
-    """A value for a CSV file: ``*`` when suppressed, whole numbers without a decimal point,
-    others to two decimal places (a rate or percentage needs no more)."""
+def _plain(value: float | None, unit: str = Unit.NUMBER) -> str:
+    """A value for a CSV file: ``*`` when suppressed, whole numbers without a decimal point, a
+    percentage or a rate to two decimal places (it needs no more), any other number to six
+    significant figures (a small one keeps its digits)."""
     if value is None:
         return disclosure.SUPPRESSED_TEXT
     if float(value).is_integer():
         return str(int(value))
-    return f"{value:.{CSV_DECIMALS}f}".rstrip("0").rstrip(".")
+    if unit in (Unit.PERCENT, Unit.RATE_PER_1000):
+        text = f"{value:.{CSV_DECIMALS}f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:.6g}"
+    return "0" if text in ("-0", "0") else text
 
 
 @dataclass(frozen=True)
@@ -899,7 +904,7 @@ def export_rows(
                         title=indicator.title,
                         unit=Unit(indicator.unit).label,
                         period=point.period,
-                        value=_plain(result.value),
+                        value=_plain(result.value, indicator.unit),
                         note=disclosure.rule_words(result.rule),
                         source=indicator.source,
                     )
@@ -943,8 +948,15 @@ class LocalValueRow:
 
 def _entered(indicator: Indicator, title: str, day: date) -> str:
     """ "entered by Jamie Boyd, 3 Mar 2026" or "uploaded in values.csv, 3 Mar 2026": the
-    publication's title without the measure's name, which the page already gives."""
-    how = title.removeprefix(f"{indicator.title}: ")
+    publication's title ("<measure's name then>: entered by …" or ": <file>") without the
+    name, which the page already gives and which may have changed since."""
+    prefix = f"{indicator.title}: "
+    if title.startswith(prefix):
+        how = title.removeprefix(prefix)
+    elif ": entered by " in title:
+        how = "entered by " + title.rpartition(": entered by ")[2]
+    else:
+        how = title.rpartition(": ")[2]
     if not how.startswith("entered by "):
         how = f"uploaded in {how}"
     return f"{how}, {day.day} {day:%b %Y}"

@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-_BLOCKS = frozenset({"h1", "h2", "h3", "h4", "p", "li", "caption", "tr", "dt", "dd"})
+_BLOCKS = frozenset(
+    {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "caption", "tr", "dt", "dd", "figcaption"}
+)
 _CELLS = frozenset({"th", "td"})
 _SPACE = re.compile(r"\s+")
 
@@ -30,17 +32,23 @@ class _TextBlocks(HTMLParser):
         self._parts = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCKS:
-            if tag != "tr" and self._open and self._open[-1] != "tr":
+        if tag in _BLOCKS and "tr" not in self._open:  # inside a table row, all is the row
+            if self._open:
                 self._flush()  # a list inside a list item, say: the outer text so far first
             self._open.append(tag)
         elif tag in _CELLS and self._parts:
             self._parts.append(" | ")
         elif tag == "br":
             self._parts.append(" ")
+        elif tag == "img":
+            alt = dict(attrs).get("alt") or ""
+            if alt and self._open:
+                self._parts.append(f" {alt} ")
+            elif alt:
+                self.blocks.append(_SPACE.sub(" ", alt).strip())
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCKS and tag in self._open:
+        if tag in _BLOCKS and tag in self._open and (tag == "tr" or "tr" not in self._open):
             while self._open and self._open.pop() != tag:
                 pass
             self._flush()

@@ -217,6 +217,9 @@ def correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             for v in inspection.report_versions.exclude(correction_note="")
         ],
     )
+    young = ""
+    if inspection.has_young_peoples_version:
+        young = report.render_young_body(inspection, draft=False, version=latest.number)
     return render(
         request,
         "publishing/correct.html",
@@ -225,5 +228,6 @@ def correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "latest": latest,
             "changes": compare.changes(latest.html, current),
+            "young_changes": compare.changes(latest.young_html, young),
         },
     )

@@ -117,3 +117,20 @@ def test_the_public_page_and_csv_show_only_protected_published_figures(
     values = {r["period"]: r["value"] for r in rows if r["area_code"] == "S12000028"}
     assert values["2019"] == "*"
     assert values["2020"] == "40"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (12.0, "count", "12"),
+        (84.21052631578947, "percent", "84.21"),
+        (15.417403527864689, "rate_per_1000", "15.42"),
+        (0.0042, "number", "0.0042"),
+        (-0.001, "percent", "0"),
+        (None, "count", "*"),
+    ],
+)
+def test_csv_values_are_rounded_to_fit_their_unit(value: Any, unit: str, text: str) -> None:
+    from scrutiny.indicators.selectors import _plain
+
+    assert _plain(value, unit) == text

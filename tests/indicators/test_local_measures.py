@@ -80,6 +80,10 @@ def test_a_value_entered_again_revises_it_and_keeps_the_earlier_one(cast: Cast) 
     (row,) = local_values(indicator=indicator, partnership=partnership)
     assert row.entered == f"uploaded in values.csv, {today.day} {today:%b %Y}"
     assert [value for value, _ in row.earlier] == [10.0, 12.0]  # oldest first
+    # Renamed since: the earlier values still read the same.
+    services.local_indicator_update(indicator=indicator, data={"title": "Visits: home and school"})
+    (renamed,) = local_values(indicator=indicator, partnership=partnership)
+    assert (renamed.entered, renamed.earlier) == (row.entered, row.earlier)
 
 
 def test_an_upload_stores_every_row(cast: Cast) -> None:

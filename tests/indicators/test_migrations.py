@@ -74,6 +74,28 @@ def test_links_to_actions_move_to_the_actions_measures() -> None:
             label="Action 1",
             added_by=user,
         )
+        # A link to an action deleted since (nothing removed such links): dropped, not copied.
+        gone = old.get_model("improvement", "Action").objects.create(
+            plan=plan,
+            number=2,
+            title="Deleted later",
+            owner_user=user,
+            lead_agency="Council",
+            start_date=date(2016, 10, 1),
+            due_date=date(2030, 3, 31),
+        )
+        other_series = old.get_model("indicators", "IndicatorSeries").objects.create(
+            partnership=partnership,
+            indicator=old.get_model("indicators", "Indicator").objects.get(key="lac_total"),
+        )
+        old.get_model("indicators", "IndicatorLink").objects.create(
+            series=other_series,
+            content_type=action_type,
+            object_id=gone.pk,
+            label="Action 2",
+            added_by=user,
+        )
+        gone.delete()
         new = _migrate(AFTER)
         measure = new.get_model("improvement", "ActionMeasure").objects.get()
         assert measure.action_id == action.pk and measure.object_id == series.pk

@@ -301,6 +301,14 @@ def test_the_correction_page_shows_what_the_correction_would_change(cast) -> Non
         in page
     )
     assert page.count("<del>") == 1 and page.count("<ins>") == 1
+    services.inspection_update(
+        inspection=inspection,
+        context="A coastal council area.",
+        young_people_get_better="More help.",
+    )
+    young = client.get(url).content.decode()
+    assert "The report itself is unchanged." in young
+    assert "The version for children and young people" in young and "More help." in young
 
 
 def test_text_blocks_and_changes_read_paragraphs_items_and_table_rows() -> None:
@@ -325,3 +333,9 @@ def test_text_blocks_and_changes_read_paragraphs_items_and_table_rows() -> None:
         Change("added", "Second, changed"),
     ]
     assert changes(html, html) == []
+    # A paragraph inside a cell stays part of its row; figure captions and image text count.
+    assert text_blocks("<table><tr><td><p>A</p></td><td>B</td></tr></table>") == ["A | B"]
+    assert text_blocks('<figure><img alt="Grades: 4"><figcaption>Grades</figcaption></figure>') == [
+        "Grades: 4",
+        "Grades",
+    ]

@@ -10,33 +10,44 @@ def move_action_links(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
     IndicatorLink = apps.get_model("indicators", "IndicatorLink")
     try:
+        Action = apps.get_model("improvement", "Action")
         ActionMeasure = apps.get_model("improvement", "ActionMeasure")
     except LookupError:
-        ActionMeasure = None
+        Action = ActionMeasure = None
     series_type, _ = ContentType.objects.get_or_create(
         app_label="indicators", model="indicatorseries"
     )
     links = IndicatorLink.objects.filter(content_type__isnull=False).select_related(
         "content_type", "series__indicator", "series__partnership__area"
     )
+    dropped = 0
     for link in links:
         kind = (link.content_type.app_label, link.content_type.model)
-        if ActionMeasure is not None and kind == ("improvement", "action"):
+        # Only actions could be linked this way; a link to an action deleted since (nothing
+        # removed such links) has nothing left to point at.
+        if (
+            ActionMeasure is not None
+            and kind == ("improvement", "action")
+            and Action.objects.filter(pk=link.object_id).exists()
+        ):
             series = link.series
             ActionMeasure.objects.get_or_create(
                 action_id=link.object_id,
                 content_type=series_type,
                 object_id=series.pk,
                 defaults={
-                    "label": f"{series.indicator.title} — {series.partnership.area.name} (SPC chart)"[
-                        :300
-                    ],
+                    "label": f"{series.indicator.title} — {series.partnership.area.name} "
+                    "(SPC chart)"[:300],
                     "note": "",
                     "added_by_id": link.added_by_id,
                     "added_at": link.added_at,
                 },
             )
+        else:
+            dropped += 1
         link.delete()
+    if dropped:
+        print(f"\n  {dropped} chart link(s) to deleted actions or other objects were dropped.")
 
 
 class Migration(migrations.Migration):
