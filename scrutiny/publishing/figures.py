@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.urls import reverse
 
-from scrutiny.fieldwork.models import Audience, Reading, Sample, Survey
+from scrutiny.fieldwork import selectors
+from scrutiny.fieldwork.models import Audience
 from scrutiny.inspections.models import Inspection
 
 
@@ -25,16 +25,11 @@ class FigureCheck:
 
 
 def _records(inspection: Inspection) -> FigureCheck | None:
-    sample = Sample.objects.filter(inspection=inspection).first()
+    sample = selectors.sample_of(inspection=inspection)
     if sample is None:
         return None
-    size = sample.records.count()
-    read = (
-        Reading.objects.filter(record__sample=sample, is_moderation=False)
-        .values("record")
-        .distinct()
-        .count()
-    )
+    progress = selectors.reading_progress(sample=sample)
+    read, size = progress.read, progress.records
     url = reverse("fieldwork:reading", args=[inspection.pk])
     typed = inspection.records_read
     if typed is None:
@@ -55,14 +50,14 @@ def _records(inspection: Inspection) -> FigureCheck | None:
 
 
 def _staff_survey(inspection: Inspection) -> FigureCheck | None:
-    surveys = list(
-        Survey.objects.filter(inspection=inspection, instrument__audience=Audience.STAFF)
-        .annotate(answered=Count("responses"))
-        .order_by("pk")
-    )
+    surveys = [
+        survey
+        for survey in selectors.surveys(inspection=inspection).order_by("pk")
+        if survey.instrument.audience == Audience.STAFF
+    ]
     if not surveys:
         return None
-    responses = sum(survey.answered for survey in surveys)
+    responses = sum(survey.response_count for survey in surveys)  # type: ignore[attr-defined]
     url = reverse("fieldwork:survey", args=[surveys[0].pk])
     typed = inspection.staff_survey_responses
     if typed is None:
