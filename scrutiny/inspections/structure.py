@@ -20,8 +20,27 @@ class Section:
     def heading(self) -> str:
         return f"{self.number} {self.title}".strip()
 
+    @property
+    def reference(self) -> str:
+        """How the text refers to the section: "appendix 3", "section 2"."""
+        number = self.number.rstrip(":.")
+        if number.startswith("Appendix"):
+            return number.lower()
+        return f"section {number}"
 
-def report_sections(inspection: Inspection) -> list[Section]:
+
+_APPENDICES = (
+    ("appendix-good-practice", "Good practice examples"),
+    ("appendix-evaluations", "Evaluated indicators of quality"),
+    ("appendix-terms", "The terms we use in this report"),
+    ("appendix-framework", "The quality indicator framework"),
+)
+
+
+def report_sections(inspection: Inspection, *, keep_empty: bool = False) -> list[Section]:
+    """The report's sections in order. The appendix of good practice examples is left out when
+    the inspection has none (the appendices after it are numbered on), unless ``keep_empty``
+    (for naming the section of a comment made when it had some)."""
     groups = list(
         Group.objects.filter(
             version=inspection.framework_version, qis__evaluated_in__contains=inspection.model
@@ -45,9 +64,14 @@ def report_sections(inspection: Inspection) -> list[Section]:
             "Conclusion, areas of particular strength and areas for improvement",
         ),
         Section("next-steps", f"{number + 1}.", "What happens next?"),
-        Section("appendix-good-practice", "Appendix 1:", "Good practice examples"),
-        Section("appendix-evaluations", "Appendix 2:", "Evaluated indicators of quality"),
-        Section("appendix-terms", "Appendix 3:", "The terms we use in this report"),
-        Section("appendix-framework", "Appendix 4:", "The quality indicator framework"),
+    ]
+    appendices = [
+        (key, title)
+        for key, title in _APPENDICES
+        if keep_empty or key != "appendix-good-practice" or inspection.good_practice.exists()
+    ]
+    sections += [
+        Section(key, f"Appendix {count}:", title)
+        for count, (key, title) in enumerate(appendices, start=1)
     ]
     return sections

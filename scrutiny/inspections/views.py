@@ -481,7 +481,10 @@ def factual_accuracy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Comment sent to the inspection team.")
                 return redirect("inspections:factual-accuracy", inspection.pk)
-    titles = dict(sections)
+    # A comment may name a section the report no longer has (good practice examples removed).
+    titles = {s.key: s.heading for s in report_sections(inspection, keep_empty=True)} | dict(
+        sections
+    )
     comments = [
         (c, titles.get(c.section, c.section))
         for c in inspection.factual_accuracy_comments.select_related("by", "responded_by")

@@ -78,7 +78,7 @@ def test_east_ayrshire_goes_from_evaluating_to_published(browser: Any, live_serv
     public.goto(f"{base}/reports/east-ayrshire/")
     public.click(f"text={inspection.title}")
     assert public.locator("h1").inner_text() == inspection.title
-    assert "Appendix 2: Evaluated indicators of quality" in public.content()
+    assert "Appendix 1: Evaluated indicators of quality" in public.content()
     _accessible(public)
     response = public.request.get(f"{base}/reports/inspections/{inspection.pk}/report.pdf")
     assert response.status == 200

@@ -14,6 +14,7 @@ from scrutiny.accounts.models import Role
 from scrutiny.inspections import services
 from scrutiny.inspections.models import QASignOff, Status
 from scrutiny.publishing.charts import LABEL_CHARACTERS, GradeBar, grades_chart_svg
+from scrutiny.publishing.report import render_body
 from scrutiny.publishing.services import PublishingError, inspection_publish, report_correct
 from tests import factories
 from tests.inspections import helpers
@@ -53,7 +54,7 @@ def test_the_pdf_is_tagged_with_bookmarks_page_numbers_and_extractable_text() ->
         with pdf.open_outline() as outline:
             titles = _titles(outline.root)
         assert titles[0] == inspection.title
-        assert {"1. Introduction", "Appendix 2: Evaluated indicators of quality"} <= set(titles)
+        assert {"1. Introduction", "Appendix 1: Evaluated indicators of quality"} <= set(titles)
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "A coastal council area." in text
@@ -61,6 +62,25 @@ def test_the_pdf_is_tagged_with_bookmarks_page_numbers_and_extractable_text() ->
     assert "Areas for improvement" in text
     assert "DRAFT" not in text and "(draft)" not in text
     assert reader.metadata is not None and reader.metadata.title == inspection.title
+
+
+def test_the_good_practice_appendix_appears_only_with_examples_and_the_others_number_on() -> None:
+    lead = helpers.lead_inspector()
+    inspection = helpers.ready_for_qa(lead)
+    html = render_body(inspection, draft=True)
+    assert "Good practice examples" not in html
+    assert "Appendix 1: Evaluated indicators of quality" in html
+    assert "Appendix 3: The quality indicator framework" in html
+    assert "six-point scale described in appendix 2." in html
+    services.good_practice_add(
+        inspection=inspection, title="Family group decision making", text="Families lead."
+    )
+    html = render_body(inspection, draft=True)
+    assert "Appendix 1: Good practice examples" in html
+    assert "Family group decision making" in html
+    assert "Appendix 2: Evaluated indicators of quality" in html
+    assert "Appendix 4: The quality indicator framework" in html
+    assert "six-point scale described in appendix 3." in html
 
 
 def test_the_chart_has_alternative_text_and_a_table_with_the_same_figures() -> None:
