@@ -28,6 +28,7 @@ NONE_NEEDED = (
     "No value needed suppression. Counts from 1 to {largest} would be suppressed (shown as *)."
 )
 AS_ENTERED = "Local measures entered as a value without counts are published as entered."
+AS_ENTERED_RULE = "as_entered"
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def protect_cells(
             as_entered = True
         keep(key, Gated(cell.value))
     if as_entered:
-        rules.add("as_entered")
+        rules.add(AS_ENTERED_RULE)
     return gated, rules
 
 
@@ -150,7 +151,7 @@ def statements(rules: Iterable[str]) -> list[str]:
     ]
     if SOURCE in used:
         lines.append(SOURCE_STATEMENT)
-    if "as_entered" in used:
+    if AS_ENTERED_RULE in used:
         lines.append(AS_ENTERED)
     if not lines or lines == [AS_ENTERED]:
         lines.insert(0, NONE_NEEDED.format(largest=largest))
@@ -160,7 +161,7 @@ def statements(rules: Iterable[str]) -> list[str]:
 def download_statements() -> list[str]:
     """The rules a download may apply, said once on the page that offers it (the file itself
     is data only: each row's note says which rule, if any, hid its value)."""
-    return statements([*(rule.value for rule in gate.Rule), SOURCE, "as_entered"])
+    return statements([*(rule.value for rule in gate.Rule), SOURCE, AS_ENTERED_RULE])
 
 
 def rule_words(rule: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -131,6 +131,8 @@ class ChartView:
     comparator_size: int = 0
     # Days to mark on the chart (the partnership's inspection reports published), with words.
     events: list[tuple[date, str]] = field(default_factory=list)
+    # The disclosure rules applied to Scotland's values (the comparator's are behind a median).
+    scotland_rules: set[str] = field(default_factory=set)
     result: SpcResult | None = None
     problem: str = ""
     notes: list[str] = field(default_factory=list)
@@ -197,14 +199,17 @@ class ChartView:
     def formatted(self, value: float | None) -> str:
         return _format(value, self.indicator.unit)
 
-    @property
-    def latest_text(self) -> str:
-        point = self.latest
+    def published_text(self, point: Point | None) -> str:
+        """A point's value for a table: "—" when there is none, "*" when suppressed."""
         if point is None:
             return "—"
         if point.suppressed:
-            return "*"
+            return disclosure.SUPPRESSED_TEXT
         return self.formatted(point.value)
+
+    @property
+    def latest_text(self) -> str:
+        return self.published_text(self.latest)
 
     @property
     def latest_scotland(self) -> str:
@@ -548,6 +553,68 @@ def _median(
     )
 
 
+def _gating_set(indicators: Sequence[Indicator]) -> list[Indicator]:
+    """``indicators`` with the other parts of each breakdown they belong to and the counts their
+    rates are built on: the gate protects these together, so a value is published the same
+    whether one chart or the whole table is asked for (else one chart's download could show a
+    part that the whole table suppresses to protect another)."""
+    chosen = {indicator.pk: indicator for indicator in indicators}
+    while True:
+        parts = {i.part_of for i in chosen.values() if i.part_of}
+        bases = {i.rate_of for i in chosen.values() if i.rate_of}
+        if not parts and not bases:
+            return list(chosen.values())
+        extra = list(
+            Indicator.objects.filter(partnership__isnull=True)
+            .filter(Q(part_of__in=parts) | Q(key__in=bases))
+            .exclude(pk__in=list(chosen))
+        )
+        if not extra:
+            return list(chosen.values())
+        chosen.update((indicator.pk, indicator) for indicator in extra)
+
+
+def _published(
+    indicators: Sequence[Indicator],
+    observations: dict[tuple[int, int], list[Point]],
+    area_ids: Iterable[int],
+) -> tuple[dict[tuple[int, int], list[Point]], set[str]]:
+    """The points of the areas ``area_ids`` as they may be published: copies, each value the
+    gate suppresses ``None`` with its rule, without the counts and revisions behind it; and the
+    rules the gate applied. ``indicators`` must be a ``_gating_set`` covering
+    ``observations``."""
+    areas = set(area_ids)
+    cells = {
+        (indicator_id, area_id, point.period): disclosure.Cell(
+            point.value, point.numerator, point.denominator, point.suppressed
+        )
+        for (indicator_id, area_id), points in observations.items()
+        if area_id in areas
+        for point in points
+    }
+    gated, rules = disclosure.protect_cells(indicators=indicators, cells=cells)
+    published: dict[tuple[int, int], list[Point]] = {}
+    for (indicator_id, area_id), points in observations.items():
+        if area_id not in areas:
+            continue
+        kept = []
+        for point in points:
+            result = gated[(indicator_id, area_id, point.period)]
+            kept.append(
+                replace(
+                    point,
+                    value=result.value,
+                    suppressed=result.value is None,
+                    rule=result.rule,
+                    numerator=None,
+                    denominator=None,
+                    earlier=[],
+                )
+            )
+        published[(indicator_id, area_id)] = kept
+    return published, rules
+
+
 def comparator_groups(*, partnership: Partnership) -> QuerySet[ComparatorGroup]:
     return ComparatorGroup.objects.filter(partnership=partnership).prefetch_related("areas")
 
@@ -597,12 +664,24 @@ def _charts(
     partnership: Partnership,
     indicators: Sequence[Indicator],
     comparator: ComparatorGroup | None,
-    with_spc: bool = True,
+    public: bool = False,
 ) -> list[ChartView]:
+    """The charts of ``indicators`` for the partnership. Scotland's values and the comparator
+    councils' (behind the group's median) are always their published values, through the
+    disclosure gate; the partnership's own values are too when ``public``, else they are shown
+    to the partnership as they are (with their counts and revisions)."""
     scotland = Area.objects.get(code=SCOTLAND_CODE)
     comparator_areas = [a.pk for a in comparator.areas.all()] if comparator else []
     area_ids = {partnership.area_id, scotland.pk, *comparator_areas}
-    observations = _observations([i.pk for i in indicators], area_ids)
+    gating = _gating_set(indicators)
+    observations = _observations([i.pk for i in gating], area_ids)
+    published, _ = _published(
+        gating, observations, area_ids if public else area_ids - {partnership.area_id}
+    )
+    if not public:
+        published.update(
+            (key, points) for key, points in observations.items() if key[1] == partnership.area_id
+        )
     series = {
         s.indicator_id: s
         for s in IndicatorSeries.objects.filter(
@@ -612,10 +691,10 @@ def _charts(
     events = _inspection_events(partnership)
     charts = []
     for indicator in indicators:
-        points = observations.get((indicator.pk, partnership.area_id), [])
+        points = published.get((indicator.pk, partnership.area_id), [])
         own = series.get(indicator.pk)
         median, counts = _median(
-            [observations.get((indicator.pk, area), []) for area in comparator_areas]
+            [published.get((indicator.pk, area), []) for area in comparator_areas]
         )
         if own is not None:
             own.partnership = partnership
@@ -625,15 +704,20 @@ def _charts(
             partnership=partnership,
             series=own,
             points=points,
-            scotland=_by_period(observations.get((indicator.pk, scotland.pk), [])),
+            scotland=_by_period(published.get((indicator.pk, scotland.pk), [])),
+            scotland_rules={
+                p.rule for p in published.get((indicator.pk, scotland.pk), []) if p.rule
+            },
             comparator=median,
             comparator_name=comparator.name if comparator else "",
             comparator_counts=counts,
             comparator_size=len(comparator_areas),
             events=events,
         )
-        if with_spc:
-            view.result, view.problem, view.notes = _spc(indicator, points, series_limits(own))
+        # The public charts are drawn from the published values, without the partnership's
+        # own choices of target and limits.
+        limits = Limits() if public else series_limits(own)
+        view.result, view.problem, view.notes = _spc(indicator, points, limits)
         charts.append(view)
     return charts
 
@@ -712,11 +796,23 @@ def chart_page(
     (chart,) = _charts(partnership=partnership, indicators=[indicator], comparator=comparator)
     rows: list[tuple[str, list[str]]] = []
     if comparator is not None:
-        areas = [partnership.area, *sorted(comparator.areas.all(), key=lambda a: a.name)]
-        observations = _observations([indicator.pk], [a.pk for a in areas])
-        for area in areas:
-            values = _by_period(observations.get((indicator.pk, area.pk), []))
-            rows.append((area.name, [chart.formatted(values.get(p.period)) for p in chart.points]))
+        # The partnership's own row as its chart shows it; the other councils' through the gate.
+        others = sorted(
+            (a for a in comparator.areas.all() if a.pk != partnership.area_id),
+            key=lambda a: a.name,
+        )
+        gating = _gating_set([indicator])
+        published, _ = _published(
+            gating,
+            _observations([i.pk for i in gating], [a.pk for a in others]),
+            [a.pk for a in others],
+        )
+        rows.append((partnership.area.name, [chart.published_text(p) for p in chart.points]))
+        for area in others:
+            found = {p.period: p for p in published.get((indicator.pk, area.pk), [])}
+            rows.append(
+                (area.name, [chart.published_text(found.get(p.period)) for p in chart.points])
+            )
     links: list[IndicatorLink] = []
     measured: list[Any] = []
     rebases: list[Rebase] = []
@@ -782,27 +878,6 @@ def latest_signals(*, partnership: Partnership) -> list[IndicatorSignal]:
 # --- published values ------------------------------------------------------------------------
 
 
-def _gate(
-    charts: Sequence[ChartView], indicators: Sequence[Indicator], area_ids: dict[str, int]
-) -> set[str]:
-    """Replace each chart's points (and Scotland's values) by their published values."""
-    cells: dict[disclosure.Key, disclosure.Cell] = {}
-    for chart in charts:
-        for point in chart.points:
-            cells[(chart.indicator.pk, area_ids["own"], point.period)] = disclosure.Cell(
-                point.value, point.numerator, point.denominator, point.suppressed
-            )
-    gated, rules = disclosure.protect_cells(indicators=indicators, cells=cells)
-    for chart in charts:
-        for point in chart.points:
-            result = gated[(chart.indicator.pk, area_ids["own"], point.period)]
-            if result.value is None:
-                point.value, point.suppressed, point.rule = None, True, result.rule
-            point.numerator = point.denominator = None
-            point.earlier = []
-    return rules
-
-
 @dataclass
 class PublicIndicators:
     partnership: Partnership
@@ -812,34 +887,21 @@ class PublicIndicators:
 
 def public_indicators(*, partnership: Partnership) -> PublicIndicators:
     """The national indicators for the partnership's council, through the disclosure gate:
-    charts are drawn from the published values only."""
+    charts are drawn from the published values only. Scotland's values are published statistics
+    of a whole country: counts are large, but they pass the same gate."""
     indicators = [i for i in dashboard_indicators(partnership=partnership) if not i.is_local]
     charts = [
         c
         for c in _charts(
-            partnership=partnership, indicators=indicators, comparator=None, with_spc=False
+            partnership=partnership, indicators=indicators, comparator=None, public=True
         )
         if c.points
     ]
-    rules = _gate(charts, indicators, {"own": partnership.area_id})
-    # Scotland's values are published statistics of a whole country: counts are large, but they
-    # pass the same gate.
-    scotland_cells: dict[disclosure.Key, disclosure.Cell] = {}
+    rules: set[str] = set()
     for chart in charts:
-        for period, value in chart.scotland.items():
-            scotland_cells[(chart.indicator.pk, 0, period)] = disclosure.Cell(
-                value, None, None, value is None
-            )
-    scotland, scotland_rules = disclosure.protect_cells(indicators=indicators, cells=scotland_cells)
-    for chart in charts:
-        chart.scotland = {
-            period: scotland[(chart.indicator.pk, 0, period)].value for period in chart.scotland
-        }
-        chart.result, chart.problem, chart.notes = _spc(chart.indicator, chart.points)
+        rules |= {p.rule for p in chart.points if p.rule} | chart.scotland_rules
     return PublicIndicators(
-        partnership=partnership,
-        charts=charts,
-        statements=disclosure.statements(rules | scotland_rules),
+        partnership=partnership, charts=charts, statements=disclosure.statements(rules)
     )
 
 
@@ -883,19 +945,20 @@ def export_rows(
     areas = [partnership.area, scotland]
     if group is not None:
         areas.extend(a for a in group.areas.all() if a.pk != partnership.area_id)
-    observations = _observations([i.pk for i in indicators], [a.pk for a in areas])
-    cells: dict[disclosure.Key, disclosure.Cell] = {}
-    for (indicator_id, area_id), points in observations.items():
-        for point in points:
-            cells[(indicator_id, area_id, point.period)] = disclosure.Cell(
-                point.value, point.numerator, point.denominator, point.suppressed
-            )
-    gated, rules = disclosure.protect_cells(indicators=indicators, cells=cells)
+    gating = _gating_set(indicators)
+    area_ids = [a.pk for a in areas]
+    published, applied = _published(
+        gating, _observations([i.pk for i in gating], area_ids), area_ids
+    )
+    # The statements name the rules applied to the rows written (the gating set may hold other
+    # indicators); "as entered" can only come from the local measures, which are all written.
+    rules = applied & {disclosure.AS_ENTERED_RULE}
     rows = []
     for indicator in indicators:
         for area in areas:
-            for point in observations.get((indicator.pk, area.pk), []):
-                result = gated[(indicator.pk, area.pk, point.period)]
+            for point in published.get((indicator.pk, area.pk), []):
+                if point.rule:
+                    rules.add(point.rule)
                 rows.append(
                     ExportRow(
                         area_code=area.code,
@@ -904,8 +967,8 @@ def export_rows(
                         title=indicator.title,
                         unit=Unit(indicator.unit).label,
                         period=point.period,
-                        value=_plain(result.value, indicator.unit),
-                        note=disclosure.rule_words(result.rule),
+                        value=_plain(point.value, indicator.unit),
+                        note=disclosure.rule_words(point.rule),
                         source=indicator.source,
                     )
                 )

@@ -134,3 +134,66 @@ def test_csv_values_are_rounded_to_fit_their_unit(value: Any, unit: str, text: s
     from scrutiny.indicators.selectors import _plain
 
     assert _plain(value, unit) == text
+
+
+def _breakdown_2023(code: str) -> None:
+    """A breakdown of one council's children looked after in 2023 with one small part (3 at
+    home): the gate suppresses it, and the next smallest part (12 in residential care) with it,
+    so that the total cannot give it back."""
+    _import(
+        [
+            (code, "2023", "Count", "3", "At Home"),
+            (code, "2023", "Count", "20", "Foster / Prospective Adopters"),
+            (code, "2023", "Count", "30", "Other Community Placement"),
+            (code, "2023", "Count", "12", "Residential Care"),
+            (code, "2023", "Ratio", "0.6", "Residential Care"),
+        ]
+    )
+
+
+def test_one_chart_s_csv_protects_a_part_of_a_breakdown_as_the_whole_table_does(
+    cast: Cast, as_user: Any
+) -> None:
+    _breakdown_2023("S12000028")
+    lead = as_user(cast.lead_a)
+    whole, _ = _rows(lead.get("/indicators/p/south-ayrshire/indicators.csv"))
+    found = {r["indicator"]: (r["value"], r["note"]) for r in whole if r["period"] == "2023"}
+    assert found["sgs_lac_count_at_home"] == ("*", "suppressed: small count")
+    assert found["sgs_lac_count_residential"][0] == "*"
+    assert found["sgs_lac_count_foster"] == ("20", "")
+    # Asked for alone, the residential chart's file must not give back the value the whole
+    # table hides, nor the rate built on it.
+    for key in ("sgs_lac_count_residential", "sgs_lac_ratio_residential"):
+        rows, _ = _rows(lead.get(f"/indicators/p/south-ayrshire/{key}/data.csv"))
+        assert [(r["period"], r["value"]) for r in rows if r["area_code"] == "S12000028"] == [
+            ("2023", "*")
+        ]
+
+
+def test_the_chart_page_shows_other_councils_only_through_the_gate(
+    cast: Cast, as_user: Any
+) -> None:
+    from scrutiny.indicators import selectors
+    from scrutiny.places.models import Area, ComparatorGroup, Partnership
+
+    _import(
+        [
+            (code, str(year), "Count", value, "Residential Care")
+            for year in range(2019, 2024)
+            for code, value in (("S12000028", "2"), ("S12000008", "3" if year == 2023 else "40"))
+        ]
+    )
+    south = Partnership.objects.get(slug="south-ayrshire")
+    group = ComparatorGroup.objects.create(partnership=south, name="Neighbours")
+    group.areas.set(Area.objects.filter(code="S12000008"))  # one council: its median is itself
+    indicator = Indicator.objects.get(key="sgs_lac_count_residential")
+    page = selectors.chart_page(partnership=south, indicator=indicator)
+    rows = dict(page.comparator_rows)
+    # South Ayrshire sees its own small counts (its own data); East Ayrshire's 3 is hidden.
+    assert rows["South Ayrshire"] == ["2"] * 5
+    assert rows["East Ayrshire"] == ["40", "40", "40", "40", "*"]
+    assert page.chart.comparator == {str(year): 40.0 for year in range(2019, 2023)}
+    html = as_user(cast.lead_a).get("/indicators/p/south-ayrshire/sgs_lac_count_residential/")
+    assert html.status_code == 200
+    cells = html.text.split("Table of the comparator councils", 1)[1].split("</table>", 1)[0]
+    assert ">3<" not in cells and ">*<" in cells
