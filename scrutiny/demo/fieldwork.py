@@ -312,7 +312,7 @@ def _reading_evidence(inspection: Inspection, sample: Sample) -> None:
     if item is None or summary is None:
         return
     EvidenceItem.objects.filter(pk=item.pk).update(
-        source="Reading of 100 children's records (synthetic)",
+        source="Results of reading children's records (synthetic)",
         summary=summary + "\n(Demonstration content: synthetic readings.)",
     )
     Sample.objects.filter(pk=sample.pk).update(evidence_item=item)
@@ -504,7 +504,7 @@ def _survey_evidence(inspection: Inspection, by: User) -> None:
         staff = survey.instrument.audience == Audience.STAFF
         kind = EvidenceItem.Kind.STAFF_SURVEY if staff else EvidenceItem.Kind.SURVEY
         item = inspection.evidence.filter(kind=kind).first() if staff else None
-        source = f"{survey.title}: {survey.responses.count()} responses"
+        source = survey.title  # named as fieldwork names it: without the count
         summary += "\n(Demonstration content: synthetic responses.)"
         if item is None:
             item = EvidenceItem.objects.create(

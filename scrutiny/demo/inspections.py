@@ -169,14 +169,14 @@ SA_EVIDENCE = [
     (
         EvidenceItem.Kind.RECORD_READING,
         date(2016, 4, 20),
-        "Reading of 100 children's records",
+        "Results of reading children's records",
         "Results of reading a statistically valid sample of children's records.",
         [IMPACT_CYP, RISKS, PLANNING_INDIVIDUALS],
     ),
     (
         EvidenceItem.Kind.STAFF_SURVEY,
         date(2016, 4, 8),
-        "Staff survey (400 responses)",
+        "Staff survey",
         "Staff views on outcomes, joint working and leadership.",
         [LEADERSHIP, EARLY_HELP, PARTICIPATION],
     ),

@@ -662,6 +662,11 @@ def _evidence_save(
     return item
 
 
+# The evidence items fieldwork writes are named without counts: their names travel (into the
+# progress reviews that cite them, which are published), their summaries stay with the team.
+READING_EVIDENCE_SOURCE = "Results of reading children's records"
+
+
 @transaction.atomic
 def record_reading_evidence_save(*, sample: Sample, by: User) -> EvidenceItem:
     """Create or update the evidence item that summarises the record-reading results."""
@@ -672,12 +677,11 @@ def record_reading_evidence_save(*, sample: Sample, by: User) -> EvidenceItem:
     summary = results.reading_summary_text(sample=sample)
     if summary is None:
         raise FieldworkError("No readings have been recorded yet: there is nothing to summarise.")
-    read = Reading.objects.filter(record__sample=sample, is_moderation=False).count()
     item = _evidence_save(
         inspection=inspection,
         item=sample.evidence_item,
         kind=EvidenceItem.Kind.RECORD_READING,
-        source=f"Reading of {read} children's records",
+        source=READING_EVIDENCE_SOURCE,
         summary=summary,
         qi_keys=set(sample.template.questions.exclude(qi_key="").values_list("qi_key", flat=True)),
         by=by,
@@ -700,7 +704,6 @@ def survey_evidence_save(*, survey: Survey, by: User) -> EvidenceItem:
     if summary is None:
         raise FieldworkError("No responses have been imported yet: there is nothing to summarise.")
     instrument = survey.instrument
-    responses = survey.responses.count()
     item = _evidence_save(
         inspection=inspection,
         item=survey.evidence_item,
@@ -709,7 +712,7 @@ def survey_evidence_save(*, survey: Survey, by: User) -> EvidenceItem:
             if instrument.audience == Audience.STAFF
             else EvidenceItem.Kind.SURVEY
         ),
-        source=f"{survey.title}: {responses} response{'' if responses == 1 else 's'}"[:200],
+        source=survey.title[:200],
         summary=summary,
         qi_keys=set(instrument.questions.exclude(qi_key="").values_list("qi_key", flat=True)),
         by=by,

@@ -26,6 +26,7 @@ from scrutiny.improvement.models import (
     ProgressReview,
     ProgressReviewVersion,
 )
+from scrutiny.improvement.registry import source_for
 from scrutiny.improvement.selectors import review_findings
 from scrutiny.publishing.charts import as_data_uri
 from scrutiny.publishing.progress_chart import ProgressBar, progress_alt_text, progress_chart_svg
@@ -99,6 +100,9 @@ def review_context(
                     f"Action {target.number}: {target.title} "
                     f"({_status(target, as_at).label.lower()})"
                 )
+            elif target is not None and (source := source_for(target)) is not None:
+                # As the object is described now (the label was its description when linked).
+                label = source.describe(target)[:300]
             evidence.append({"label": label, "note": link.note})
         items.append(
             {

@@ -47,7 +47,7 @@ def test_the_demo_has_south_ayrshires_fieldwork_and_east_ayrshires_to_try(
     assert south.evidence.filter(kind="staff_survey").count() == 1
     staff = next(s for s in surveys if s.instrument.audience == "staff")
     assert staff.evidence_item is not None
-    assert staff.evidence_item.source == "Staff survey (synthetic): 400 responses"
+    assert staff.evidence_item.source == "Staff survey (synthetic)"
     assert "% agree" in staff.evidence_item.summary and staff.evidence_item.qis.exists()
     east = Inspection.objects.get(title=EA_TITLE)
     assert PreInspectionReturn.objects.filter(inspection=east).exists()

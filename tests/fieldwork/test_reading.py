@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -156,7 +157,7 @@ def test_results_become_an_evidence_item_linked_to_the_questions_qis(
     url = reverse("fieldwork:evidence", args=[inspection_a.pk])
     as_user(cast.inspector_a).post(url)
     item = EvidenceItem.objects.get(kind=EvidenceItem.Kind.RECORD_READING)
-    assert item.source == "Reading of 10 children's records"
+    assert item.source == "Results of reading children's records"  # no count
     log = as_user(cast.inspector_a).get(reverse("inspections:evidence", args=[inspection_a.pk]))
     results_url = reverse("fieldwork:results", args=[inspection_a.pk])
     assert f'href="{results_url}">The full record-reading results</a>' in log.text
@@ -177,3 +178,39 @@ def test_results_become_an_evidence_item_linked_to_the_questions_qis(
     item.refresh_from_db()
     # 9 yes and 1 no: the 1 is suppressed, and the 9 with it (it would give the 1 away).
     assert "Yes: suppressed (n = 10)" in item.summary
+
+
+def test_the_migration_renames_counted_evidence_names_written_before(
+    cast: Any, inspection_a: Any
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "scrutiny.fieldwork.migrations.0004_evidence_sources_without_counts"
+    )
+    sample = drawn_sample(inspection_a, cast.inspector_a, size=10)
+    item = EvidenceItem.objects.create(
+        inspection=inspection_a,
+        kind=EvidenceItem.Kind.RECORD_READING,
+        date=date(2026, 3, 2),
+        source="Reading of 10 children's records",
+        summary="Summary",
+        created_by=cast.inspector_a,
+    )
+    typed = EvidenceItem.objects.create(
+        inspection=inspection_a,
+        kind=EvidenceItem.Kind.DOCUMENT,
+        date=date(2026, 3, 2),
+        source="Reading of 12 case files, typed by an inspector",
+        summary="Summary",
+        created_by=cast.inspector_a,
+    )
+    sample.evidence_item = item
+    sample.save()
+    migration.rename(apps, None)
+    item.refresh_from_db()
+    typed.refresh_from_db()
+    assert item.source == "Results of reading children's records"
+    assert typed.source == "Reading of 12 case files, typed by an inspector"  # not fieldwork's

@@ -129,3 +129,21 @@ def test_other_apps_can_offer_measures_through_the_registry(
     assert measure.target == item and measure.action == action
     assert client_for(cast.lead_b).get(url).status_code == 403
     assert client_for(None).get(url).status_code == 302
+
+
+def test_a_review_names_linked_evidence_as_it_is_now_called(cast: Cast) -> None:
+    from scrutiny.publishing.progress_review import render_body
+
+    inspection, review = _review(cast)
+    item = _evidence(inspection, cast, source="Reading of 3 children's records")
+    services.evidence_link_add(
+        finding=review.findings.get(area__number=1), obj=item, note="", by=cast.link_a
+    )
+    item.source = "Results of reading children's records"
+    item.save()
+    body = render_body(review, draft=True)
+    assert "Results of reading children&#x27;s records" in body
+    assert "Reading of 3" not in body
+    # Once the item is gone, the label kept at linking stands in for it.
+    item.delete()
+    assert "Reading of 3 children&#x27;s records" in render_body(review, draft=True)
