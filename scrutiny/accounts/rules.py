@@ -310,8 +310,11 @@ def codes_blind_in_check(user: Any, obj: Any) -> bool:
     return bool(user.is_authenticated and coders is not None and coders.filter(user=user).exists())
 
 
+# An inspection's qualitative evidence holds survey free-text answers (imported from fieldwork),
+# notes of focus groups and case studies, which may name people: the team only, as
+# ``fieldwork.view_free_text`` (not the link inspector or quality assurance).
 qualitative_viewers = (~is_inspection_evidence & can_view_partnership) | (
-    is_inspection_evidence & inspectorate_on_inspection
+    is_inspection_evidence & fieldwork_team
 )
 qualitative_editors = (
     is_administrator

@@ -32,11 +32,13 @@ def test_inspection_evidence_is_for_the_inspection_team_not_the_partnership(
         by=cast.inspector_a,
     )
     url = reverse("qualitative:project", args=[project.pk])
+    # Like the surveys' free-text answers it may hold: the team only, not the link inspector
+    # or quality assurance.
     expected = {
         "inspector_a": 200,
         "admin": 200,
-        "qa": 200,
-        "link_a": 200,
+        "qa": 403,
+        "link_a": 403,
         "lead_a": 403,
         "viewer_a": 403,
         "lead_b": 403,
@@ -45,6 +47,11 @@ def test_inspection_evidence_is_for_the_inspection_team_not_the_partnership(
     assert got == expected
     assert cast.inspector_a.has_perm("qualitative.change_project", project)
     assert not cast.link_a.has_perm("qualitative.change_project", project)
+    for name in ("link_a", "qa"):
+        user = getattr(cast, name)
+        assert user.has_perm("inspections.view_inspection_work", inspection)
+        assert not user.has_perm("fieldwork.view_free_text", inspection)
+        assert not user.has_perm("qualitative.view_project", project)
 
 
 def test_an_inspector_starts_a_project_for_their_inspection(cast: Cast, as_user: Any) -> None:

@@ -68,6 +68,16 @@ def test_an_inspection_project_imports_its_surveys_free_text_once(
     assert segments[0].source.kind == "survey"
     with pytest.raises(QualitativeError, match="already in this project"):
         services.survey_import(project=project, survey=survey, by=cast.inspector_a)
+    # The answers stay with those who may read the survey's free text: the link inspector and
+    # quality assurance may not, there or here.
+    source_url = reverse("qualitative:source", args=[project.pk, segments[0].source.pk])
+    export_url = reverse("qualitative:project-export", args=[project.pk])
+    free_text_url = reverse("fieldwork:survey-free-text", args=[survey.pk])
+    for user, status in ((cast.inspector_a, 200), (cast.link_a, 403), (cast.qa, 403)):
+        client = as_user(user)
+        assert client.get(free_text_url).status_code == status
+        assert client.get(source_url).status_code == status
+        assert client.get(export_url).status_code == status
 
 
 def test_a_partnership_project_cannot_take_an_inspections_survey(
