@@ -626,6 +626,25 @@ def build_south_ayrshire() -> None:
     _check(rng, project, sources, codes, coder, second)
     _suggestions(project, coder)
     _quotes(project, coder, second)
+    _measures(partnership, codes, second)
+
+
+def _measures(partnership: Partnership, codes: dict[str, Code], lead: User) -> None:
+    """What families say about waiting for help measures the success of the family support
+    team's extension, beside the figures (shown on the action's page)."""
+    from scrutiny.improvement import services as improvement
+    from scrutiny.improvement.models import Action
+
+    action = Action.objects.filter(
+        plan__partnership=partnership, title__startswith="Extend the family support team"
+    ).first()
+    if action is not None and not action.measures.exists():
+        improvement.measure_link_add(
+            action=action,
+            obj=codes["waiting"],
+            note="Fewer families should say they waited for help (demonstration content).",
+            by=lead,
+        )
 
 
 def _codebook(project: Project, partnership: Partnership) -> dict[str, Code]:

@@ -2,9 +2,10 @@
 set of templates (``publishing/progress_review/``) makes both the web page and the PDF, and
 publishing freezes the HTML and PDF; a correction publishes a new version with a note.
 
-The report carries no counts of children or of anything else: judgements are words on the
-progress scale and actions are listed by name with their status, so nothing needs the
-disclosure-control gate."""
+Judgements are words on the progress scale and actions are listed by name with their status.
+The one count it carries is of the comments coded with a theme cited as evidence, which passes
+the disclosure-control gate (``qualitative.selectors.theme_evidence``), with the theme's
+confirmed quotes: redacted, and attributed to a kind of respondent, never a child."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ from scrutiny.improvement.selectors import review_findings
 from scrutiny.publishing.charts import as_data_uri
 from scrutiny.publishing.progress_chart import ProgressBar, progress_alt_text, progress_chart_svg
 from scrutiny.publishing.report import render_pdf
+from scrutiny.qualitative.models import Code
+from scrutiny.qualitative.selectors import theme_evidence
 
 SECTIONS = (
     ("introduction", "1.", "Introduction"),
@@ -103,7 +106,9 @@ def review_context(
             elif target is not None and (source := source_for(target)) is not None:
                 # As the object is described now (the label was its description when linked).
                 label = source.describe(target)[:300]
-            evidence.append({"label": label, "note": link.note})
+            # A coded theme is cited with its count of comments (through the gate) and quotes.
+            theme = theme_evidence(code=target) if isinstance(target, Code) else None
+            evidence.append({"label": label, "note": link.note, "theme": theme})
         items.append(
             {
                 "finding": finding,

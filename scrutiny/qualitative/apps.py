@@ -6,4 +6,6 @@ class QualitativeConfig(AppConfig):
     verbose_name = "Qualitative evidence"
 
     def ready(self) -> None:
-        from scrutiny.qualitative import audit  # noqa: F401
+        from scrutiny.qualitative import audit, links  # noqa: F401
+
+        links.register()

@@ -898,3 +898,57 @@ def recent_codings(*, code: Code, limit: int = 50) -> QuerySet[Coding]:
         .prefetch_related(Prefetch("quotes"))
         .order_by("-created_at")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class ThemeEvidence:
+    """A coded theme as a published report cites it: how many comments carry it (through the
+    disclosure-control gate: ``None`` when suppressed) and its confirmed quotes."""
+
+    code: Code
+    comments: int | None
+    threshold: int
+    quotes: list[QuoteForReport]
+
+    @property
+    def comments_text(self) -> str:
+        if self.comments is None:
+            return f"fewer than {self.threshold} comments"
+        return f"{self.comments} comment{'' if self.comments == 1 else 's'}"
+
+
+THEME_QUOTES = 3
+
+
+def theme_evidence(*, code: Code, quotes: int = THEME_QUOTES) -> ThemeEvidence:
+    """The comments of the code's project coded with it or a code under it (agreed coding only,
+    not the blind codings of a check), and its newest confirmed quotes."""
+    ids = descendants(code)
+    coded = (
+        _main_codings([code.project]).filter(code_id__in=ids).values("segment_id").distinct().count()
+    )
+    table = gate.protect(
+        gate.CountTable(row_labels=[code.name], column_labels=["Comments"], counts=[[coded]])
+    )
+    found = (
+        Quote.objects.filter(
+            project=code.project, coding__code_id__in=ids, status=Quote.Status.CONFIRMED
+        )
+        .select_related("coding__code", "coding__source", "coding__segment")
+        .order_by("-confirmed_at", "-pk")[:quotes]
+    )
+    return ThemeEvidence(
+        code=code,
+        comments=table.values[0][0],
+        threshold=table.threshold,
+        quotes=[
+            QuoteForReport(
+                text=q.redacted,
+                attribution=q.attribution,
+                codes=(q.coding.code.name,),
+                source_kind=q.coding.source.get_kind_display(),
+                date=q.coding.segment.date if q.coding.segment else q.coding.source.collected_on,
+            )
+            for q in found
+        ],
+    )

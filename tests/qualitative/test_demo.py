@@ -35,6 +35,11 @@ def test_the_demo_has_coded_comments_a_double_coded_sample_and_suggestions() -> 
     assert project.suggestion_runs.get().status == SuggestionRun.Status.DONE
     assert project.quotes.filter(status="confirmed").count() >= 3
     assert Coding.objects.filter(source__project=project, segment__isnull=False).exists()
+    # A theme measures an action's success, as the indicator charts do.
+    from scrutiny.improvement.models import ActionMeasure
+
+    measure = ActionMeasure.objects.get(label__startswith="Coded theme: Waiting for help")
+    assert measure.action.title.startswith("Extend the family support team")
 
 
 def test_building_the_demo_twice_adds_no_more_evidence() -> None:
