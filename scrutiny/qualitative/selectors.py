@@ -925,7 +925,11 @@ def theme_evidence(*, code: Code, quotes: int = THEME_QUOTES) -> ThemeEvidence:
     not the blind codings of a check), and its newest confirmed quotes."""
     ids = descendants(code)
     coded = (
-        _main_codings([code.project]).filter(code_id__in=ids).values("segment_id").distinct().count()
+        _main_codings([code.project])
+        .filter(code_id__in=ids)
+        .values("segment_id")
+        .distinct()
+        .count()
     )
     table = gate.protect(
         gate.CountTable(row_labels=[code.name], column_labels=["Comments"], counts=[[coded]])
