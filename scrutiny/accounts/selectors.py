@@ -11,9 +11,18 @@ from scrutiny.places.models import Partnership
 
 
 def _day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    """Moments from the start of ``start`` to the end of ``end``, in local time.
+
+    A day at the edge of the calendar (within a day of ``date.min`` or ``date.max``) leaves that
+    side open: nothing is recorded so early or so late, and the moment after 9999-12-31, or a
+    local midnight on 0001-01-01 moved to UTC, cannot be represented.
+    """
     tz = timezone.get_current_timezone()
-    lower = datetime.combine(start, time.min, tzinfo=tz) if start else None
-    upper = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz) if end else None
+    lower = upper = None
+    if start and start > date.min + timedelta(days=1):
+        lower = datetime.combine(start, time.min, tzinfo=tz)
+    if end and end < date.max - timedelta(days=1):
+        upper = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
     return lower, upper
 
 
