@@ -187,7 +187,7 @@ def person_add(request: AuthenticatedRequest) -> HttpResponse:
         try:
             user = services.person_add(request=request, **form.cleaned_data)
         except services.AccountError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(
                 request,
@@ -210,7 +210,7 @@ def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.person_update(user=person, by=request.user, **form.cleaned_data)
         except services.AccountError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, f"{person.full_name}'s account is saved.")
             return redirect("accounts:people")

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from scrutiny.accounts.models import User
+from scrutiny.errors import ServiceError
 from scrutiny.frameworks.models import Framework, FrameworkVersion, Group, QualityIndicator
 
 DUPLICATE_NUMBER = (
@@ -14,12 +15,8 @@ DUPLICATE_NUMBER = (
 )
 
 
-class FrameworkError(Exception):
-    """A change the framework cannot take; ``field`` names the form field it is about."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class FrameworkError(ServiceError):
+    pass
 
 
 def _note(text: str) -> str:
