@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from scrutiny.accounts.models import Organisation, Role
+from scrutiny.accounts.models import Organisation, Role, User
 from scrutiny.places.models import Partnership
 
 SIGN_IN_FAILED = (
@@ -69,14 +69,32 @@ class AuditFilterForm(forms.Form):
         return cleaned
 
 
+EMAIL_MAX = User._meta.get_field("email").max_length or 254
+NAME_MAX = User._meta.get_field("full_name").max_length or 150
+EMAIL_TOO_LONG = (
+    "Enter an email address of at most %(limit_value)d characters (this one has %(show_value)d)."
+)
+NAME_TOO_LONG = (
+    "Enter a full name of at most %(limit_value)d characters (this one has %(show_value)d)."
+)
+
+
+def _full_name() -> forms.CharField:
+    return forms.CharField(max_length=NAME_MAX, error_messages={"max_length": NAME_TOO_LONG})
+
+
 class PersonForm(forms.Form):
-    email = forms.EmailField(label="Email address")
-    full_name = forms.CharField(max_length=150)
+    # The account's limit, not the form field's default of 320: the browser stops at the same
+    # length the account can keep, and a longer address is explained here.
+    email = forms.EmailField(
+        label="Email address", max_length=EMAIL_MAX, error_messages={"max_length": EMAIL_TOO_LONG}
+    )
+    full_name = _full_name()
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.all())
     role = forms.ChoiceField(choices=Role.choices)
 
 
 class PersonUpdateForm(forms.Form):
-    full_name = forms.CharField(max_length=150)
+    full_name = _full_name()
     role = forms.ChoiceField(choices=Role.choices)
     is_active = forms.BooleanField(label="Can sign in", required=False)

@@ -5,15 +5,25 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
 from scrutiny.accounts.models import Organisation, User
+from scrutiny.errors import ServiceError
 
 
-class AccountError(Exception):
+class AccountError(ServiceError):
     pass
+
+
+def _clean(user: User) -> None:
+    try:
+        user.full_clean()
+    except ValidationError as exc:
+        fields = [name for name in exc.message_dict if name != NON_FIELD_ERRORS]
+        field = fields[0] if len(fields) == 1 else None
+        raise AccountError(" ".join(exc.messages), field=field) from None
 
 
 @transaction.atomic
@@ -24,13 +34,10 @@ def person_add(
     is never shown to anyone)."""
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
-        raise AccountError(f"There is already an account for {email}.")
+        raise AccountError(f"There is already an account for {email}.", field="email")
     user = User(email=email, full_name=full_name.strip(), organisation=organisation, role=role)
     user.set_password(secrets.token_urlsafe(32))
-    try:
-        user.full_clean()
-    except ValidationError as exc:
-        raise AccountError(" ".join(exc.messages)) from None
+    _clean(user)
     user.save()
     form = PasswordResetForm({"email": email})
     if form.is_valid():
@@ -50,9 +57,6 @@ def person_update(*, user: User, full_name: str, role: str, is_active: bool, by:
     user.full_name = full_name.strip()
     user.role = role
     user.is_active = is_active
-    try:
-        user.full_clean()
-    except ValidationError as exc:
-        raise AccountError(" ".join(exc.messages)) from None
+    _clean(user)
     user.save()
     return user

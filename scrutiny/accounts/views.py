@@ -139,7 +139,7 @@ def two_factor(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", context)
 
 
-def _filtered(request: HttpRequest, entries_for: Any, template: str) -> HttpResponse:
+def _filtered(request: HttpRequest, entries_for: Any) -> dict[str, Any]:
     form = AuditFilterForm(request.GET or None)
     filters: dict[str, Any] = {"partnership": None, "date_from": None, "date_to": None}
     if form.is_bound and form.is_valid():
@@ -147,19 +147,23 @@ def _filtered(request: HttpRequest, entries_for: Any, template: str) -> HttpResp
     page = Paginator(entries_for(**filters), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    return {"form": form, "page": page, "query": query.urlencode()}
 
 
 @login_required
 def audit(request: AuthenticatedRequest) -> HttpResponse:
     require(request, "accounts.view_audit")
-    return _filtered(request, selectors.audit_entries, "accounts/audit.html")
+    context = _filtered(request, selectors.audit_entries)
+    context["rows"] = selectors.audit_rows(entries=context["page"])
+    return render(request, "accounts/audit.html", context)
 
 
 @login_required
 def access_log(request: AuthenticatedRequest) -> HttpResponse:
     require(request, "accounts.view_access_log")
-    return _filtered(request, selectors.access_log_entries, "accounts/access_log.html")
+    return render(
+        request, "accounts/access_log.html", _filtered(request, selectors.access_log_entries)
+    )
 
 
 @login_required
@@ -183,7 +187,7 @@ def person_add(request: AuthenticatedRequest) -> HttpResponse:
         try:
             user = services.person_add(request=request, **form.cleaned_data)
         except services.AccountError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(
                 request,
@@ -206,7 +210,7 @@ def person_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.person_update(user=person, by=request.user, **form.cleaned_data)
         except services.AccountError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, f"{person.full_name}'s account is saved.")
             return redirect("accounts:people")

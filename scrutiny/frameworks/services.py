@@ -6,11 +6,22 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from scrutiny.accounts.models import User
+from scrutiny.errors import ServiceError
 from scrutiny.frameworks.models import Framework, FrameworkVersion, Group, QualityIndicator
 
+DUPLICATE_NUMBER = (
+    "This version of the framework already has a quality indicator numbered {number}: "
+    "give a number it does not use yet, or leave the number empty."
+)
 
-class FrameworkError(Exception):
+
+class FrameworkError(ServiceError):
     pass
+
+
+def _note(text: str) -> str:
+    limit = FrameworkVersion._meta.get_field("note").max_length or 300
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _copy(
@@ -43,12 +54,28 @@ def _copy(
     return new, groups, qis
 
 
-def _check(number: str, title: str, evaluated_in: str) -> None:
+def _check(
+    version: FrameworkVersion,
+    *,
+    number: str,
+    title: str,
+    evaluated_in: str,
+    other_than: QualityIndicator | None = None,
+) -> None:
     if not title.strip():
-        raise FrameworkError("Give the quality indicator's title.")
+        raise FrameworkError("Give the quality indicator's title.", field="title")
     bad = set(evaluated_in.upper()) - {"A", "B", "C"}
     if bad:
-        raise FrameworkError("Inspection models are A, B and C: list the letters, e.g. 'C'.")
+        raise FrameworkError(
+            "Inspection models are A, B and C: list the letters, e.g. 'C'.", field="evaluated_in"
+        )
+    number = number.strip()
+    if number:
+        same = version.qis.filter(number=number)
+        if other_than is not None:
+            same = same.exclude(pk=other_than.pk)
+        if same.exists():
+            raise FrameworkError(DUPLICATE_NUMBER.format(number=number), field="number")
 
 
 @transaction.atomic
@@ -65,12 +92,15 @@ def qi_add(
 ) -> QualityIndicator:
     current = framework.current_version
     if group.version_id != current.pk:
-        raise FrameworkError("Choose a group from the framework's current version.")
-    _check(number, title, evaluated_in)
+        raise FrameworkError("Choose a group from the framework's current version.", field="group")
+    _check(current, number=number, title=title, evaluated_in=evaluated_in)
     key = slugify(f"{number.replace('.', '-')} {title}")[:80]
     if current.qis.filter(key=key).exists():
-        raise FrameworkError(f"The framework already has a quality indicator '{title}'.")
-    new, groups, _ = _copy(current, by=by, note=f"Added QI {number} {title}".strip())
+        raise FrameworkError(
+            f"The framework already has a quality indicator '{title}'.", field="title"
+        )
+    label = f"{number.strip()} {title.strip()}".strip()
+    new, groups, _ = _copy(current, by=by, note=_note(f"Added QI {label}"))
     order = (new.qis.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     return QualityIndicator.objects.create(
         version=new,
@@ -99,10 +129,13 @@ def qi_update(
     current = qi.version.framework.current_version
     if qi.version_id != current.pk:
         raise FrameworkError("Only the current version's quality indicators can be edited.")
-    _check(number, title, evaluated_in)
-    _, _, qis = _copy(current, by=by, note=f"Edited QI {qi.label}")
+    _check(current, number=number, title=title, evaluated_in=evaluated_in, other_than=qi)
+    number = number.strip()
+    saved = f"{number} {title.strip()}".strip()
+    was = f" (was {qi.number or 'unnumbered'})" if number != qi.number else ""
+    _, _, qis = _copy(current, by=by, note=_note(f"Edited QI {saved}{was}"))
     edited = qis[qi.key]
-    edited.number = number.strip()
+    edited.number = number
     edited.title = title.strip()
     edited.description = description.strip()
     edited.evaluated_in = evaluated_in.upper()

@@ -73,7 +73,7 @@ def qi_add(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         try:
             services.qi_add(framework=framework, by=request.user, **form.cleaned_data)
         except services.FrameworkError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, "Quality indicator added in a new version of the framework.")
             return redirect("frameworks:detail", framework.slug)
@@ -99,7 +99,7 @@ def qi_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.qi_update(qi=qi, by=request.user, **form.cleaned_data)
         except services.FrameworkError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(
                 request, "Quality indicator changed in a new version of the framework."

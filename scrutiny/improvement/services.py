@@ -49,6 +49,14 @@ class ImprovementError(ServiceError):
 
 NOT_PUBLISHED = "An action plan follows a published report: this inspection is not published."
 PLAN_EXISTS = "This inspection already has an action plan."
+LEVEL_ORDER_TAKEN = (
+    "Another level of the progress scale already has order {order}: give each level its own "
+    "order number (1 is the most progress)."
+)
+LEVEL_LABEL_TAKEN = (
+    "Another level of the progress scale is already labelled '{label}': give each level its "
+    "own label."
+)
 PLAN_LOCKED = (
     "The plan has been submitted: actions can change again only if the link inspector returns it."
 )
@@ -762,6 +770,11 @@ def progress_review_mark_published(
 def progress_level_save(
     *, label: str, description: str, order: int, level: ProgressLevel | None = None
 ) -> ProgressLevel:
+    others = ProgressLevel.objects.exclude(pk=level.pk) if level else ProgressLevel.objects.all()
+    if others.filter(order=order).exists():
+        raise ImprovementError(LEVEL_ORDER_TAKEN.format(order=order), field="order")
+    if others.filter(label=label.strip()).exists():
+        raise ImprovementError(LEVEL_LABEL_TAKEN.format(label=label.strip()), field="label")
     level = level or ProgressLevel()
     level.label = label.strip()
     level.description = description.strip()

@@ -924,7 +924,7 @@ def scale_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResp
         try:
             services.progress_level_save(level=level, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, "Progress scale saved.")
             return redirect("improvement:scale")

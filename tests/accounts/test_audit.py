@@ -82,3 +82,33 @@ def test_only_administrators_browse_the_audit_trail() -> None:
     client = Client()
     client.force_login(factories.user(Role.LEAD_INSPECTOR))
     assert client.get(reverse("accounts:audit")).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["accounts:audit", "accounts:access-log"])
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "shown"),
+    [
+        ("", "9999-12-31", True),
+        ("0001-01-01", "", True),
+        ("0001-01-01", "9999-12-31", True),
+        ("9999-12-31", "9999-12-31", False),
+        ("0001-01-01", "0001-01-01", False),
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_filter_without_error(
+    cast, rf, name, date_from, date_to, shown
+) -> None:
+    """
+    Given a change and an access recorded today
+    When the filters ask for a day at the very start or end of the calendar
+    Then the page lists what falls in the range, never a server error
+    """
+    inspection = factories.inspection("south-ayrshire")
+    request = rf.get("/inspections/1/sample/")
+    request.user = cast.inspector_a
+    log_child_level_access(request, what="Record sample", obj=inspection)
+    client = Client()
+    client.force_login(cast.admin)
+    response = client.get(reverse(name), {"date_from": date_from, "date_to": date_to})
+    assert response.status_code == 200
+    assert bool(list(response.context["page"])) is shown

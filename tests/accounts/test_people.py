@@ -91,3 +91,54 @@ def test_administrators_cannot_lock_themselves_out(cast) -> None:
     assert "You cannot change your own role or deactivate yourself." in response.content.decode()
     cast.admin.refresh_from_db()
     assert cast.admin.is_active
+
+
+def test_a_too_long_email_is_explained_at_the_field(cast) -> None:
+    """
+    Given an email address of 261 characters, longer than an account can keep
+    When an administrator adds a person with it
+    Then the email field says how long an address may be, and the box stops at that length
+    """
+    email = "a" * 249 + "@example.org"
+    client = _admin_client(cast)
+    response = client.post(
+        reverse("accounts:person-add"),
+        {
+            "email": email,
+            "full_name": "Long Address",
+            "organisation": cast.viewer_a.organisation_id,
+            "role": Role.VIEWER,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == [
+        "Enter an email address of at most 254 characters (this one has 261)."
+    ]
+    assert not User.objects.filter(full_name="Long Address").exists()
+    page = client.get(reverse("accounts:person-add")).content.decode()
+    assert re.search(r'<input[^>]*name="email"[^>]*maxlength="254"', page)
+
+
+def test_a_too_long_name_is_explained_at_the_field(cast) -> None:
+    response = _admin_client(cast).post(
+        reverse("accounts:person-edit", args=[cast.viewer_a.pk]),
+        {"full_name": "N" * 151, "role": Role.VIEWER, "is_active": "on"},
+    )
+    assert response.context["form"].errors["full_name"] == [
+        "Enter a full name of at most 150 characters (this one has 151)."
+    ]
+
+
+def test_a_duplicate_email_is_explained_at_the_email_field(cast) -> None:
+    response = _admin_client(cast).post(
+        reverse("accounts:person-add"),
+        {
+            "email": cast.viewer_a.email,
+            "full_name": "Again",
+            "organisation": cast.viewer_a.organisation_id,
+            "role": Role.VIEWER,
+        },
+    )
+    assert response.context["form"].errors["email"] == [
+        f"There is already an account for {cast.viewer_a.email}."
+    ]

@@ -241,6 +241,23 @@ def test_the_scale_is_data_administrators_can_change(cast: Cast) -> None:
     assert client_for(cast.link_a).get(reverse("improvement:scale-add")).status_code == 403
 
 
+def test_a_progress_level_order_or_label_in_use_is_explained_at_its_field(cast: Cast) -> None:
+    """
+    Given the shipped progress scale, where "Good progress" has order 2
+    When an administrator adds a level with order 2, or labelled "Good progress"
+    Then the order (or label) field says which is taken and what to do, and nothing is saved
+    """
+    client = client_for(cast.admin)
+    response = client.post(reverse("improvement:scale-add"), {"order": 2, "label": "Fair progress"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["order"] == [services.LEVEL_ORDER_TAKEN.format(order=2)]
+    response = client.post(reverse("improvement:scale-add"), {"order": 9, "label": "Good progress"})
+    assert response.context["form"].errors["label"] == [
+        services.LEVEL_LABEL_TAKEN.format(label="Good progress")
+    ]
+    assert len(helpers.levels()) == 5
+
+
 runner = CliRunner()
 
 
