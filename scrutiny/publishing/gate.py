@@ -27,6 +27,7 @@ __all__ = [
     "ProtectedRate",
     "ProtectedTable",
     "Rule",
+    "count_words",
     "protect",
     "protect_column",
     "rates",
@@ -59,3 +60,11 @@ def rates(
     return protect_rates(
         numerators=numerators, denominators=denominators, per=per, threshold=threshold()
     )
+
+
+def count_words(value: int) -> str:
+    """One count as a report says it: the number, or "fewer than N" when the gate would
+    suppress it (a count from 1 to the threshold - 1)."""
+    table = protect(CountTable(row_labels=["count"], column_labels=["count"], counts=[[value]]))
+    shown = table.values[0][0]
+    return f"fewer than {table.threshold}" if shown is None else f"{shown:,}"

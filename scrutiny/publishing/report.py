@@ -14,6 +14,7 @@ from scrutiny.analysis.proportions import PROPORTION_SOURCE, PROPORTION_TERMS
 from scrutiny.frameworks.models import ScaleLevel
 from scrutiny.inspections.models import Evaluation, Inspection
 from scrutiny.inspections.structure import report_sections
+from scrutiny.publishing import gate
 from scrutiny.publishing.charts import GradeBar, as_data_uri, grades_alt_text, grades_chart_svg
 
 
@@ -21,6 +22,20 @@ def _level(levels: dict[int, ScaleLevel], evaluation: Evaluation | None) -> Scal
     if evaluation is None or evaluation.grade is None:
         return None
     return levels.get(evaluation.grade)
+
+
+ACTIVITY_FIELDS = ("records_read", "staff_survey_responses", "children_met", "parents_met")
+
+
+def activity_counts(inspection: Inspection) -> dict[str, str]:
+    """The inspection's counts of what the team did (records read, people met), as a report
+    says them: through the disclosure-control gate, like every published number. Blank counts
+    are left out."""
+    return {
+        field: gate.count_words(value)
+        for field in ACTIVITY_FIELDS
+        if (value := getattr(inspection, field))
+    }
 
 
 def report_context(
@@ -93,6 +108,7 @@ def report_context(
         "framework_groups": inspection.framework_version.groups.prefetch_related("qis"),
         "team": team,
         "scrutiny_bodies": bodies,
+        "counts": activity_counts(inspection),
         "chart_uri": as_data_uri(grades_chart_svg(bars, title=title)),
         "chart_alt": grades_alt_text(bars),
         "chart_title": title,
@@ -139,6 +155,7 @@ def young_context(
         "draft": draft,
         "version": version,
         "demo_mode": settings.SCRUTINY_DEMO,
+        "counts": activity_counts(inspection),
         "working_well": _points(inspection.young_people_working_well),
         "get_better": _points(inspection.young_people_get_better),
         "generated": timezone.now(),

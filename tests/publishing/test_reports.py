@@ -359,3 +359,26 @@ def test_text_blocks_and_changes_read_paragraphs_items_and_table_rows() -> None:
         "Grades: 4",
         "Grades",
     ]
+
+
+def test_the_counts_of_what_the_team_did_pass_the_disclosure_gate() -> None:
+    from scrutiny.publishing.report import render_young_body
+
+    lead = helpers.lead_inspector()
+    inspection = helpers.ready_for_qa(lead)
+    services.inspection_update(
+        inspection=inspection,
+        records_read=1200,
+        staff_survey_responses=3,
+        children_met=2,
+        parents_met=5,
+    )
+    html = render_body(inspection, draft=True)
+    assert "We read 1,200 children's records." in html
+    assert "Fewer than 5 staff answered our survey." in html
+    assert "We met or heard from fewer than 5 children and young people." in html
+    assert "We met or heard from 5 parents and carers." in html
+    young = render_young_body(inspection, draft=True)
+    assert "We met or heard from fewer than 5 children and young people." in young
+    assert "Fewer than 5 staff answered our questions." in young
+    assert ">2 " not in html and ">3 " not in young
