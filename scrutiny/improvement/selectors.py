@@ -331,6 +331,15 @@ def review_findings(*, review: ProgressReview) -> list[ProgressFinding]:
     )
 
 
+def reviews_at_quality_assurance() -> list[ProgressReview]:
+    """Progress reviews sent to quality assurance and waiting for a decision, oldest first."""
+    return list(
+        ProgressReview.objects.filter(status=ProgressReview.Status.QUALITY_ASSURANCE)
+        .select_related("partnership", "inspection")
+        .order_by("created_at", "pk")
+    )
+
+
 def reviewable_inspections(*, partnership: Partnership) -> QuerySet[Inspection]:
     return partnership.inspections.filter(status=Status.PUBLISHED).order_by("-publication_date")
 

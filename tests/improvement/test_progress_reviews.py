@@ -288,3 +288,27 @@ def test_monitoring_links_a_review_only_for_those_who_may_open_it(cast: Cast) ->
     client_for(cast.link_a).post(reverse("publishing:progress-review-publish", args=[review.pk]))
     page = client_for(cast.inspector_a).get(url).content.decode()
     assert public in page and internal not in page
+
+
+def test_it_lists_reviews_waiting_for_quality_assurance_on_the_qa_home_page(cast: Cast) -> None:
+    """
+    Given a progress review the link inspector has sent to quality assurance
+    When quality assurance opens their home page
+    Then the review is listed with a link to it, and it leaves the list once signed off
+    """
+    review = helpers.complete_review(_review(cast), cast.link_a)
+    home = reverse("frontend:home")
+    before = client_for(cast.qa).get(home).content.decode()
+    assert "Progress reviews at quality assurance" in before
+    assert reverse("improvement:review", args=[review.pk]) not in before
+    services.progress_review_submit(review=review, by=cast.link_a)
+    waiting = client_for(cast.qa).get(home).content.decode()
+    assert f'href="{reverse("improvement:review", args=[review.pk])}"' in waiting
+    assert review.title in waiting
+    lead_page = client_for(cast.lead_a).get(home).content.decode()
+    assert "Progress reviews at quality assurance" not in lead_page
+    services.progress_review_signoff(
+        review=review, by=cast.qa, decision=ProgressReviewSignOff.Decision.SIGNED_OFF, comments=""
+    )
+    after = client_for(cast.qa).get(home).content.decode()
+    assert reverse("improvement:review", args=[review.pk]) not in after
