@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any, cast
 
 from django import forms
@@ -13,11 +15,24 @@ from scrutiny.improvement.models import (
     ProgressReview,
     ProgressReviewSignOff,
     RagChoice,
+    date_problem,
 )
 from scrutiny.improvement.selectors import CandidateGroup
 from scrutiny.inspections.forms import DATE, MultipleFileField
 from scrutiny.inspections.models import AreaForImprovement, TeamMember
 from scrutiny.places.models import Partnership
+
+
+def happened(what: str) -> Callable[[date], None]:
+    """A date field's check that its day has happened (the rule of ``date_problem``), with a
+    message naming the field."""
+
+    def check(day: date) -> None:
+        problem = date_problem(day, what)
+        if problem is not None:
+            raise forms.ValidationError(problem)
+
+    return check
 
 
 class AreaChoiceField(forms.ModelMultipleChoiceField):
@@ -84,7 +99,7 @@ class DoneForm(forms.Form):
 
 
 class UpdateForm(forms.Form):
-    date = forms.DateField(widget=DATE)
+    date = forms.DateField(widget=DATE, validators=[happened("The update's date")])
     narrative = forms.CharField(
         label="Update", widget=forms.Textarea(attrs={"rows": 5}), help_text="What has happened."
     )
@@ -131,6 +146,8 @@ class LinkForm(forms.Form):
 
 
 class ContactForm(forms.ModelForm):
+    date = forms.DateField(widget=DATE, validators=[happened("The contact's date")])
+
     class Meta:
         model = Contact
         fields = ["date", "kind", "participants", "notes"]
@@ -147,7 +164,7 @@ class NoteForm(forms.Form):
     area = forms.ModelChoiceField(
         label="Area for improvement", queryset=AreaForImprovement.objects.none()
     )
-    date = forms.DateField(widget=DATE)
+    date = forms.DateField(widget=DATE, validators=[happened("The note's date")])
     text = forms.CharField(
         label="Note",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -164,6 +181,10 @@ class NoteForm(forms.Form):
 
 
 class ConcernForm(forms.ModelForm):
+    raised_on = forms.DateField(
+        widget=DATE, validators=[happened("The date the concern was raised")]
+    )
+
     class Meta:
         model = Concern
         fields = ["raised_on", "title", "detail", "severity", "follow_up", "follow_up_by"]
@@ -176,14 +197,14 @@ class ConcernForm(forms.ModelForm):
 
 
 class ResolveForm(forms.Form):
-    resolved_on = forms.DateField(widget=DATE)
+    resolved_on = forms.DateField(widget=DATE, validators=[happened("The date it was resolved")])
     resolution = forms.CharField(
         label="How it was resolved", widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
 class SupportForm(forms.Form):
-    date = forms.DateField(widget=DATE)
+    date = forms.DateField(widget=DATE, validators=[happened("The date support was offered")])
     description = forms.CharField(label="Support offered", widget=forms.Textarea(attrs={"rows": 4}))
 
 
