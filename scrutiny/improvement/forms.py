@@ -212,16 +212,31 @@ def _inspectorate() -> Any:
     return User.objects.filter(role__in=INSPECTORATE_ROLES, is_active=True)
 
 
+def _name_and_email(user: User) -> str:
+    return f"{user.full_name} ({user.email})" if user.full_name else user.email
+
+
 class AssignmentForm(forms.Form):
     inspector = forms.ModelChoiceField(
-        label="Link inspector", queryset=User.objects.none(), help_text="Inspectorate staff."
+        label="Link inspector",
+        queryset=User.objects.none(),
+        help_text="People with the link inspector role.",
+        error_messages={
+            "required": "Choose the link inspector.",
+            "invalid_choice": "Choose a link inspector from the list: only people with the link "
+            "inspector role can be assigned.",
+        },
     )
     partnership = forms.ModelChoiceField(queryset=Partnership.objects.all())
     started_on = forms.DateField(label="Starts on", widget=DATE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["inspector"]).queryset = _inspectorate()
+        field = cast(forms.ModelChoiceField, self.fields["inspector"])
+        field.queryset = User.objects.filter(role=Role.LINK_INSPECTOR, is_active=True).order_by(
+            "full_name", "email"
+        )
+        field.label_from_instance = _name_and_email  # type: ignore[method-assign,assignment]
 
 
 class EndAssignmentForm(forms.Form):

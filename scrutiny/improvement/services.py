@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from scrutiny.accounts.models import LinkAssignment, User
+from scrutiny.accounts.models import LinkAssignment, Role, User
 from scrutiny.errors import ServiceError
 from scrutiny.improvement.models import (
     Action,
@@ -64,6 +64,9 @@ OWNER_NEEDED = (
 UPDATE_BEFORE_SUBMISSION = "Status updates start once the plan has been submitted."
 FUTURE_DATE = "The date cannot be in the future."
 OVERRIDE_NEEDS_REASON = "Give a reason for setting the status by hand."
+NOT_LINK_INSPECTOR = (
+    "Only people with the link inspector role can be link inspectors: {name}'s role is {role}."
+)
 REVIEW_LOCKED = (
     "The progress review is with quality assurance or signed off: it is locked until it is "
     "returned or published."
@@ -444,8 +447,10 @@ def evidence_link_remove(*, link: FindingEvidence) -> None:
 def link_assignment_add(
     *, inspector: User, partnership: Partnership, started_on: date
 ) -> LinkAssignment:
-    if not inspector.is_inspectorate:
-        raise ImprovementError("Only inspectorate staff can be link inspectors.")
+    if inspector.role != Role.LINK_INSPECTOR:
+        raise ImprovementError(
+            NOT_LINK_INSPECTOR.format(name=inspector, role=inspector.get_role_display().lower())
+        )
     current = LinkAssignment.objects.filter(
         inspector=inspector, partnership=partnership, ended_on__isnull=True
     )

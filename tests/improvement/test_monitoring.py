@@ -345,3 +345,33 @@ def test_the_services_refuse_implausible_monitoring_dates(cast: Cast) -> None:
             by=cast.link_a,
         )
     assert not partnership.support_offers.exists() and not Contact.objects.exists()
+
+
+def test_only_people_with_the_link_inspector_role_can_be_assigned(cast: Cast) -> None:
+    """
+    Given link inspectors, quality assurance, an inspector and an administrator
+    When the administrator opens the link inspectors page, and posts a QA user anyway
+    Then only the link inspectors are offered, the QA user is refused under the field, and the
+    service refuses everyone without the role
+    """
+    inspector = factories.user(Role.LINK_INSPECTOR, full_name="Morag Link")
+    east = Partnership.objects.get(slug="east-ayrshire")
+    admin = client_for(cast.admin)
+    page = admin.get(reverse("improvement:assignments"))
+    offered = set(page.context["form"].fields["inspector"].queryset)
+    assert offered == {inspector, cast.link_a}
+    assert f"Morag Link ({inspector.email})" in page.content.decode()
+    response = admin.post(
+        reverse("improvement:assignments"),
+        {"inspector": cast.qa.pk, "partnership": east.pk, "started_on": today().isoformat()},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["inspector"] == [
+        "Choose a link inspector from the list: only people with the link inspector role can be "
+        "assigned."
+    ]
+    for user in (cast.qa, cast.admin, cast.inspector_a, cast.lead_a):
+        with pytest.raises(ImprovementError, match="Only people with the link inspector role"):
+            services.link_assignment_add(inspector=user, partnership=east, started_on=today())
+    assert not LinkAssignment.objects.filter(partnership=east).exists()
+    assert not cast.qa.has_perm("improvement.change_monitoring", east)
