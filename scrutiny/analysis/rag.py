@@ -9,7 +9,8 @@ The rule (Scrutiny's own; no official rule is published):
 - **green**: otherwise: on track.
 
 A person may override the derived colour, with a reason; the override never hides that an
-action is complete. Pure: plain dates in, a word out.
+action is complete, and counts of actions by colour never hide that one is overdue (it counts as
+red whatever colour was set by hand). Pure: plain dates in, a word out.
 """
 
 from __future__ import annotations
@@ -67,3 +68,9 @@ def rag_with_override(derived: Rag, override: str | None) -> Rag:
     if derived is Rag.COMPLETE or not override:
         return derived
     return Rag(override)
+
+
+def rag_counted(shown: Rag, *, overdue: bool) -> Rag:
+    """The colour an action is counted under in a plan's summary: red when it is overdue, so a
+    colour set by hand (which the action itself still shows) cannot hide it from the counts."""
+    return Rag.RED if overdue else shown

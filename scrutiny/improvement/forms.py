@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any, cast
 
 from django import forms
@@ -13,11 +15,24 @@ from scrutiny.improvement.models import (
     ProgressReview,
     ProgressReviewSignOff,
     RagChoice,
+    date_problem,
 )
 from scrutiny.improvement.selectors import CandidateGroup
 from scrutiny.inspections.forms import DATE, MultipleFileField
 from scrutiny.inspections.models import AreaForImprovement, TeamMember
 from scrutiny.places.models import Partnership
+
+
+def happened(what: str) -> Callable[[date], None]:
+    """A date field's check that its day has happened (the rule of ``date_problem``), with a
+    message naming the field."""
+
+    def check(day: date) -> None:
+        problem = date_problem(day, what)
+        if problem is not None:
+            raise forms.ValidationError(problem)
+
+    return check
 
 
 class AreaChoiceField(forms.ModelMultipleChoiceField):
@@ -84,7 +99,7 @@ class DoneForm(forms.Form):
 
 
 class UpdateForm(forms.Form):
-    date = forms.DateField(widget=DATE)
+    date = forms.DateField(widget=DATE, validators=[happened("The update's date")])
     narrative = forms.CharField(
         label="Update", widget=forms.Textarea(attrs={"rows": 5}), help_text="What has happened."
     )
@@ -131,6 +146,8 @@ class LinkForm(forms.Form):
 
 
 class ContactForm(forms.ModelForm):
+    date = forms.DateField(widget=DATE, validators=[happened("The contact's date")])
+
     class Meta:
         model = Contact
         fields = ["date", "kind", "participants", "notes"]
@@ -147,7 +164,7 @@ class NoteForm(forms.Form):
     area = forms.ModelChoiceField(
         label="Area for improvement", queryset=AreaForImprovement.objects.none()
     )
-    date = forms.DateField(widget=DATE)
+    date = forms.DateField(widget=DATE, validators=[happened("The note's date")])
     text = forms.CharField(
         label="Note",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -164,6 +181,10 @@ class NoteForm(forms.Form):
 
 
 class ConcernForm(forms.ModelForm):
+    raised_on = forms.DateField(
+        widget=DATE, validators=[happened("The date the concern was raised")]
+    )
+
     class Meta:
         model = Concern
         fields = ["raised_on", "title", "detail", "severity", "follow_up", "follow_up_by"]
@@ -176,14 +197,14 @@ class ConcernForm(forms.ModelForm):
 
 
 class ResolveForm(forms.Form):
-    resolved_on = forms.DateField(widget=DATE)
+    resolved_on = forms.DateField(widget=DATE, validators=[happened("The date it was resolved")])
     resolution = forms.CharField(
         label="How it was resolved", widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
 class SupportForm(forms.Form):
-    date = forms.DateField(widget=DATE)
+    date = forms.DateField(widget=DATE, validators=[happened("The date support was offered")])
     description = forms.CharField(label="Support offered", widget=forms.Textarea(attrs={"rows": 4}))
 
 
@@ -191,16 +212,31 @@ def _inspectorate() -> Any:
     return User.objects.filter(role__in=INSPECTORATE_ROLES, is_active=True)
 
 
+def _name_and_email(user: User) -> str:
+    return f"{user.full_name} ({user.email})" if user.full_name else user.email
+
+
 class AssignmentForm(forms.Form):
     inspector = forms.ModelChoiceField(
-        label="Link inspector", queryset=User.objects.none(), help_text="Inspectorate staff."
+        label="Link inspector",
+        queryset=User.objects.none(),
+        help_text="People with the link inspector role.",
+        error_messages={
+            "required": "Choose the link inspector.",
+            "invalid_choice": "Choose a link inspector from the list: only people with the link "
+            "inspector role can be assigned.",
+        },
     )
     partnership = forms.ModelChoiceField(queryset=Partnership.objects.all())
     started_on = forms.DateField(label="Starts on", widget=DATE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["inspector"]).queryset = _inspectorate()
+        field = cast(forms.ModelChoiceField, self.fields["inspector"])
+        field.queryset = User.objects.filter(role=Role.LINK_INSPECTOR, is_active=True).order_by(
+            "full_name", "email"
+        )
+        field.label_from_instance = _name_and_email  # type: ignore[method-assign,assignment]
 
 
 class EndAssignmentForm(forms.Form):

@@ -20,6 +20,29 @@ from scrutiny.places.models import Partnership
 
 PLAN_DUE_AFTER = timedelta(weeks=6)
 
+# A monitoring date (a contact, a monitoring note, a concern raised or resolved, support offered)
+# and the date of an action's update or milestone is a day that has happened, no earlier than
+# 1 January 2000: joint inspections of children's services began in 2005 and community planning
+# partnerships in 2003, so an earlier date is a slip of the keyboard (0001, 1026), as is a date to
+# come.
+EARLIEST_DATE = date(2000, 1, 1)
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def date_problem(day: date, what: str) -> str | None:
+    """Why ``day`` cannot be the date of something that happened; None when it can be."""
+    if day > timezone.localdate():
+        return f"{what} ({_long(day)}) is in the future: give a date on or before today."
+    if day < EARLIEST_DATE:
+        return (
+            f"{what} ({_long(day)}) is before {_long(EARLIEST_DATE)}: give a date on or after "
+            f"{_long(EARLIEST_DATE)}, and on or before today."
+        )
+    return None
+
 
 # --- action plans ------------------------------------------------------------------------------
 
@@ -610,10 +633,32 @@ class ProgressReview(models.Model):
                 raise ValidationError(
                     {"further_review_date": "Give the date of the further review."}
                 )
+            since, what = self.further_review_not_before
+            if self.further_review_date < since:
+                raise ValidationError(
+                    {
+                        "further_review_date": f"The date of the further review "
+                        f"({_long(self.further_review_date)}) is before {what} "
+                        f"({_long(since)}): give a date on or after it."
+                    }
+                )
         elif self.further_review_date is not None:
             raise ValidationError(
                 {"further_review_date": "A date is only given when a further review is decided."}
             )
+
+    @property
+    def further_review_not_before(self) -> tuple[date, str]:
+        """The day a further review cannot come before, and what it is: this review's latest
+        date (publication, end or start of fieldwork), else the day the review was started."""
+        for day, what in (
+            (self.publication_date, "the publication of this review"),
+            (self.fieldwork_end, "the end of this review's fieldwork"),
+            (self.fieldwork_start, "the start of this review's fieldwork"),
+        ):
+            if day is not None:
+                return day, what
+        return timezone.localdate(self.created_at), "the day this review was started"
 
     @property
     def is_published(self) -> bool:

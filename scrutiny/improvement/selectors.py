@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scrutiny.accounts.models import Role, User
-from scrutiny.analysis.rag import Rag
+from scrutiny.analysis.rag import Rag, rag_counted
 from scrutiny.improvement.models import (
     Action,
     ActionPlan,
@@ -72,8 +72,10 @@ class PlanSummary:
 
 
 def summarise(actions: list[Action]) -> PlanSummary:
-    """Counts by status; ``actions`` from ``plan_actions``, which works each status out once."""
-    counts = Counter(action.status.value for action in actions)
+    """Counts by status; ``actions`` from ``plan_actions``, which works each status out once.
+    An overdue action counts as red whatever status was set by hand: the counts agree with
+    ``overdue``."""
+    counts = Counter(rag_counted(action.status, overdue=action.overdue).value for action in actions)
     return PlanSummary(
         total=len(actions),
         counts=dict(counts),
@@ -328,6 +330,15 @@ def review_findings(*, review: ProgressReview) -> list[ProgressFinding]:
                 ),
             )
         )
+    )
+
+
+def reviews_at_quality_assurance() -> list[ProgressReview]:
+    """Progress reviews sent to quality assurance and waiting for a decision, oldest first."""
+    return list(
+        ProgressReview.objects.filter(status=ProgressReview.Status.QUALITY_ASSURANCE)
+        .select_related("partnership", "inspection")
+        .order_by("created_at", "pk")
     )
 
 

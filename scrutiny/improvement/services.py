@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from scrutiny.accounts.models import LinkAssignment, User
+from scrutiny.accounts.models import LinkAssignment, Role, User
 from scrutiny.errors import ServiceError
 from scrutiny.improvement.models import (
     Action,
@@ -36,6 +36,7 @@ from scrutiny.improvement.models import (
     ProgressReviewSignOff,
     ProgressReviewTeamMember,
     SupportOffer,
+    date_problem,
 )
 from scrutiny.improvement.registry import EVIDENCE, MEASURE, source_for
 from scrutiny.inspections.models import AreaForImprovement, Inspection, TeamMember
@@ -71,6 +72,9 @@ OWNER_NEEDED = (
 UPDATE_BEFORE_SUBMISSION = "Status updates start once the plan has been submitted."
 FUTURE_DATE = "The date cannot be in the future."
 OVERRIDE_NEEDS_REASON = "Give a reason for setting the status by hand."
+NOT_LINK_INSPECTOR = (
+    "Only people with the link inspector role can be link inspectors: {name}'s role is {role}."
+)
 REVIEW_LOCKED = (
     "The progress review is with quality assurance or signed off: it is locked until it is "
     "returned or published."
@@ -84,9 +88,11 @@ def _clean(obj: Model) -> None:
         raise ImprovementError(" ".join(exc.messages)) from None
 
 
-def _not_future(day: date, what: str = "The date") -> None:
-    if day > timezone.localdate():
-        raise ImprovementError(f"{what} ({day:%d %B %Y}) is in the future.")
+def _happened(day: date, what: str = "The date") -> None:
+    """Refuse a date to come or before ``EARLIEST_DATE`` for something that has happened."""
+    problem = date_problem(day, what)
+    if problem is not None:
+        raise ImprovementError(problem)
 
 
 def _store_uploads(update: ActionUpdate, uploads: Sequence[Upload]) -> None:
@@ -256,7 +262,7 @@ def milestone_mark_done(*, milestone: Milestone, done_on: date) -> Milestone:
     plan = ActionPlan.objects.get(pk=milestone.action.plan_id)
     if plan.first_submitted_on is None:
         raise ImprovementError(UPDATE_BEFORE_SUBMISSION)
-    _not_future(done_on, "The date it was done")
+    _happened(done_on, "The date it was done")
     if done_on < milestone.action.start_date:
         raise ImprovementError("A milestone cannot be done before its action starts.")
     milestone.done_on = done_on
@@ -344,7 +350,7 @@ def action_update_add(
         raise ImprovementError(UPDATE_BEFORE_SUBMISSION)
     if not narrative.strip():
         raise ImprovementError("Write the update.")
-    _not_future(date, "The update's date")
+    _happened(date, "The update's date")
     if date < action.start_date:
         raise ImprovementError(
             f"The update's date is before the action started ({action.start_date:%d %B %Y})."
@@ -449,8 +455,10 @@ def evidence_link_remove(*, link: FindingEvidence) -> None:
 def link_assignment_add(
     *, inspector: User, partnership: Partnership, started_on: date
 ) -> LinkAssignment:
-    if not inspector.is_inspectorate:
-        raise ImprovementError("Only inspectorate staff can be link inspectors.")
+    if inspector.role != Role.LINK_INSPECTOR:
+        raise ImprovementError(
+            NOT_LINK_INSPECTOR.format(name=inspector, role=inspector.get_role_display().lower())
+        )
     current = LinkAssignment.objects.filter(
         inspector=inspector, partnership=partnership, ended_on__isnull=True
     )
@@ -482,7 +490,7 @@ def contact_add(
     notes: str,
     by: User,
 ) -> Contact:
-    _not_future(date, "The contact's date")
+    _happened(date, "The contact's date")
     contact = Contact(
         partnership=partnership,
         date=date,
@@ -501,7 +509,7 @@ def contact_change(
     *, contact: Contact, date: date, kind: str, participants: str, notes: str
 ) -> Contact:
     """Correct a logged contact (the audit trail keeps what it said before)."""
-    _not_future(date, "The contact's date")
+    _happened(date, "The contact's date")
     contact.date, contact.kind = date, kind
     contact.participants, contact.notes = participants.strip(), notes.strip()
     _clean(contact)
@@ -515,7 +523,7 @@ def monitoring_note_add(
 ) -> MonitoringNote:
     if area.inspection.partnership_id != partnership.pk:
         raise ImprovementError("That area for improvement is another partnership's.")
-    _not_future(date, "The note's date")
+    _happened(date, "The note's date")
     note = MonitoringNote(partnership=partnership, area=area, date=date, text=text.strip(), by=by)
     _clean(note)
     note.save()
@@ -529,7 +537,7 @@ def monitoring_note_change(
     """Correct a monitoring note (the audit trail keeps what it said before)."""
     if area.inspection.partnership_id != note.partnership_id:
         raise ImprovementError("That area for improvement is another partnership's.")
-    _not_future(date, "The note's date")
+    _happened(date, "The note's date")
     note.area, note.date, note.text = area, date, text.strip()
     _clean(note)
     note.save()
@@ -548,7 +556,7 @@ def concern_raise(
     follow_up: str = "",
     follow_up_by: date | None = None,
 ) -> Concern:
-    _not_future(raised_on, "The date the concern was raised")
+    _happened(raised_on, "The date the concern was raised")
     concern = Concern(
         partnership=partnership,
         raised_on=raised_on,
@@ -570,7 +578,7 @@ def concern_resolve(*, concern: Concern, resolved_on: date, resolution: str) -> 
         raise ImprovementError("This concern is already resolved.")
     if not resolution.strip():
         raise ImprovementError("Say how the concern was resolved.")
-    _not_future(resolved_on, "The date it was resolved")
+    _happened(resolved_on, "The date it was resolved")
     concern.status = Concern.Status.RESOLVED
     concern.resolved_on = resolved_on
     concern.resolution = resolution.strip()
@@ -583,6 +591,7 @@ def concern_resolve(*, concern: Concern, resolved_on: date, resolution: str) -> 
 def support_offer_add(
     *, partnership: Partnership, date: date, description: str, by: User
 ) -> SupportOffer:
+    _happened(date, "The date support was offered")
     offer = SupportOffer(partnership=partnership, date=date, description=description.strip(), by=by)
     _clean(offer)
     offer.save()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from scrutiny.improvement import services
+from scrutiny.improvement import selectors, services
 from scrutiny.improvement.models import (
     Action,
     ActionPlan,
@@ -286,6 +287,38 @@ def test_overdue_actions_stand_out_on_the_home_page_workspace_and_monitoring(cas
         assert "Chronologies" in content and "scrutiny-overdue" in content, where
     other = client_for(cast.lead_b).get(reverse("frontend:home")).content.decode()
     assert "Chronologies" not in other
+
+
+def test_a_status_set_by_hand_never_hides_an_overdue_action_from_the_counts(cast: Cast) -> None:
+    """
+    Given an overdue action the link inspector has set to green by hand, with a reason
+    When the plan page and the partnership's workspace count the plan's actions by status
+    Then the overdue action counts as red, agreeing with "1 overdue action", and the action
+    itself still shows the green set by hand, marked overdue
+    """
+    plan = helpers.submitted_plan(cast.lead_a)
+    Action.objects.filter(plan=plan).update(
+        start_date=today() - timedelta(days=90), due_date=today() - timedelta(days=5)
+    )
+    action = plan.actions.get()
+    services.action_status_override(
+        action=action, rag="green", reason="Agreed a new date", by=cast.link_a
+    )
+    summary = selectors.summarise(selectors.plan_actions(plan=plan))
+    assert [a.pk for a in summary.overdue] == [action.pk]
+    assert (summary.count("red"), summary.count("green")) == (1, 0)
+    page = client_for(cast.link_a).get(reverse("improvement:plan", args=[plan.pk]))
+    assert page.context["summary"].count("red") == 1
+    content = page.content.decode()
+    assert "1 overdue action:" in content
+    assert 'Green: on track</strong> <span class="ds_hint-text">(set by hand)' in content
+    assert '<strong class="scrutiny-overdue">overdue</strong>' in content
+    workspace = client_for(cast.lead_a).get(
+        reverse("frontend:partnership", args=["south-ayrshire"])
+    )
+    row = re.search(r"<tbody><tr>(.*?)</tr></tbody>", workspace.content.decode(), re.S)
+    assert row is not None
+    assert re.findall(r">(\d+)<", row.group(1)) == ["0", "0", "0", "1"]  # complete, G, A, R
 
 
 # --- removing a milestone ------------------------------------------------------------------------

@@ -281,3 +281,97 @@ def test_indicator_signals_come_from_registered_providers(cast: Cast) -> None:
         assert "Looked after rate above the upper limit" in page.content.decode()
     finally:
         registry._PROVIDERS.remove(provider)
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "data"),
+    [
+        ("improvement:support-add", "date", {"description": "Shared a framework"}),
+        ("improvement:contact-add", "date", {"kind": "call", "participants": "X", "notes": "Y"}),
+        ("improvement:note-add", "date", {"text": "Y"}),
+        (
+            "improvement:concern-add",
+            "raised_on",
+            {"title": "T", "detail": "D", "severity": Concern.Severity.LOW},
+        ),
+    ],
+)
+def test_it_refuses_monitoring_dates_in_the_future_or_before_2000(
+    cast: Cast, name: str, field: str, data: dict[str, str]
+) -> None:
+    """
+    Given a monitoring form (support offered, contact, note, concern)
+    When the link inspector gives a date to come, or 1 January 0001
+    Then the form says under the date what is expected, and nothing is saved
+    """
+    partnership = _monitored(cast)
+    if name == "improvement:note-add":
+        data = {**data, "area": partnership.inspections.get().areas_for_improvement.first().pk}
+    before = {model: model.objects.count() for model in (Contact, MonitoringNote, Concern)}
+    supports = partnership.support_offers.count()
+    url = reverse(name, args=[partnership.slug])
+    client = client_for(cast.link_a)
+    for day, expected in (
+        (date(2030, 1, 1), "is in the future: give a date on or before today."),
+        (date(1, 1, 1), "is before 1 January 2000: give a date on or after 1 January 2000"),
+    ):
+        response = client.post(url, {**data, field: day.isoformat()})
+        assert response.status_code == 200
+        errors = response.context["form"].errors[field]
+        assert len(errors) == 1 and expected in errors[0], errors
+        assert expected in response.text
+    assert {model: model.objects.count() for model in before} == before
+    assert partnership.support_offers.count() == supports
+    response = client.post(url, {**data, field: date(2000, 1, 1).isoformat()})
+    assert response.status_code == 302
+
+
+def test_the_services_refuse_implausible_monitoring_dates(cast: Cast) -> None:
+    partnership = Partnership.objects.get(slug="south-ayrshire")
+    with pytest.raises(ImprovementError, match=r"date support was offered .* in the future"):
+        services.support_offer_add(
+            partnership=partnership,
+            date=today() + timedelta(days=1),
+            description="Too soon",
+            by=cast.link_a,
+        )
+    with pytest.raises(ImprovementError, match=r"contact's date .* before 1 January 2000"):
+        services.contact_add(
+            partnership=partnership,
+            date=date(1, 1, 1),
+            kind=Contact.Kind.CALL,
+            participants="X",
+            notes="Y",
+            by=cast.link_a,
+        )
+    assert not partnership.support_offers.exists() and not Contact.objects.exists()
+
+
+def test_only_people_with_the_link_inspector_role_can_be_assigned(cast: Cast) -> None:
+    """
+    Given link inspectors, quality assurance, an inspector and an administrator
+    When the administrator opens the link inspectors page, and posts a QA user anyway
+    Then only the link inspectors are offered, the QA user is refused under the field, and the
+    service refuses everyone without the role
+    """
+    inspector = factories.user(Role.LINK_INSPECTOR, full_name="Morag Link")
+    east = Partnership.objects.get(slug="east-ayrshire")
+    admin = client_for(cast.admin)
+    page = admin.get(reverse("improvement:assignments"))
+    offered = set(page.context["form"].fields["inspector"].queryset)
+    assert offered == {inspector, cast.link_a}
+    assert f"Morag Link ({inspector.email})" in page.content.decode()
+    response = admin.post(
+        reverse("improvement:assignments"),
+        {"inspector": cast.qa.pk, "partnership": east.pk, "started_on": today().isoformat()},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["inspector"] == [
+        "Choose a link inspector from the list: only people with the link inspector role can be "
+        "assigned."
+    ]
+    for user in (cast.qa, cast.admin, cast.inspector_a, cast.lead_a):
+        with pytest.raises(ImprovementError, match="Only people with the link inspector role"):
+            services.link_assignment_add(inspector=user, partnership=east, started_on=today())
+    assert not LinkAssignment.objects.filter(partnership=east).exists()
+    assert not cast.qa.has_perm("improvement.change_monitoring", east)

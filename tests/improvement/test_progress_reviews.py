@@ -305,3 +305,64 @@ def test_monitoring_links_a_review_only_for_those_who_may_open_it(cast: Cast) ->
     client_for(cast.link_a).post(reverse("publishing:progress-review-publish", args=[review.pk]))
     page = client_for(cast.inspector_a).get(url).content.decode()
     assert public in page and internal not in page
+
+
+def test_it_lists_reviews_waiting_for_quality_assurance_on_the_qa_home_page(cast: Cast) -> None:
+    """
+    Given a progress review the link inspector has sent to quality assurance
+    When quality assurance opens their home page
+    Then the review is listed with a link to it, and it leaves the list once signed off
+    """
+    review = helpers.complete_review(_review(cast), cast.link_a)
+    home = reverse("frontend:home")
+    before = client_for(cast.qa).get(home).content.decode()
+    assert "Progress reviews at quality assurance" in before
+    assert reverse("improvement:review", args=[review.pk]) not in before
+    services.progress_review_submit(review=review, by=cast.link_a)
+    waiting = client_for(cast.qa).get(home).content.decode()
+    assert f'href="{reverse("improvement:review", args=[review.pk])}"' in waiting
+    assert review.title in waiting
+    lead_page = client_for(cast.lead_a).get(home).content.decode()
+    assert "Progress reviews at quality assurance" not in lead_page
+    services.progress_review_signoff(
+        review=review, by=cast.qa, decision=ProgressReviewSignOff.Decision.SIGNED_OFF, comments=""
+    )
+    after = client_for(cast.qa).get(home).content.decode()
+    assert reverse("improvement:review", args=[review.pk]) not in after
+
+
+def test_a_further_review_cannot_come_before_the_reviews_own_dates(cast: Cast) -> None:
+    """
+    Given a review whose fieldwork ends on 20 November 2026
+    When its team sets a further review for 1 January 2020
+    Then the edit page says under the date that it is before the end of fieldwork, and the
+    review is unchanged; a date after the fieldwork is saved
+    """
+    review = _review(cast)
+    url = reverse("improvement:review-edit", args=[review.pk])
+    data = {
+        "title": review.title,
+        "fieldwork_start": "2026-11-16",
+        "fieldwork_end": "2026-11-20",
+        "further_scrutiny": "further_review",
+        "further_review_date": "2020-01-01",
+    }
+    client = client_for(cast.link_a)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["further_review_date"] == [
+        "The date of the further review (1 January 2020) is before the end of this review's "
+        "fieldwork (20 November 2026): give a date on or after it."
+    ]
+    review.refresh_from_db()
+    assert review.further_review_date is None and review.fieldwork_end is None
+    with pytest.raises(ImprovementError, match="before the day this review was started"):
+        services.progress_review_update(
+            review=review,
+            further_scrutiny=ProgressReview.FurtherScrutiny.FURTHER_REVIEW,
+            further_review_date=review.created_at.date().replace(year=2020),
+        )
+    response = client.post(url, {**data, "further_review_date": "2027-11-20"})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert str(review.further_review_date) == "2027-11-20"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from scrutiny.analysis.rag import MilestoneDates, Rag, derive_rag, rag_with_override
+from scrutiny.analysis.rag import MilestoneDates, Rag, derive_rag, rag_counted, rag_with_override
 
 TODAY = date(2026, 6, 1)
 
@@ -58,3 +58,10 @@ def test_an_override_replaces_the_derived_status_but_never_hides_completion() ->
     assert rag_with_override(Rag.GREEN, "red") is Rag.RED
     assert rag_with_override(Rag.COMPLETE, "red") is Rag.COMPLETE
     assert rag_with_override(Rag.AMBER, None) is Rag.AMBER
+
+
+def test_an_overdue_action_counts_as_red_whatever_its_status_set_by_hand() -> None:
+    assert rag_counted(Rag.GREEN, overdue=True) is Rag.RED
+    assert rag_counted(Rag.AMBER, overdue=True) is Rag.RED
+    assert rag_counted(Rag.GREEN, overdue=False) is Rag.GREEN
+    assert rag_counted(Rag.RED, overdue=False) is Rag.RED
