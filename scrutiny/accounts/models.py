@@ -157,8 +157,10 @@ class LinkAssignment(models.Model):
     def clean(self) -> None:
         if self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": "The end date must be on or after the start date."})
-        if self.inspector_id and self.inspector.role not in INSPECTORATE_ROLES:
-            raise ValidationError({"inspector": "Only inspectorate staff can be link inspectors."})
+        if self.inspector_id and self.inspector.role != Role.LINK_INSPECTOR:
+            raise ValidationError(
+                {"inspector": "Only people with the link inspector role can be link inspectors."}
+            )
 
 
 class AccessLogEntry(models.Model):

@@ -89,7 +89,9 @@ def member_of_partnership(user: Any, obj: Any) -> bool:
 
 @rules.predicate
 def linked_to_partnership(user: Any, obj: Any) -> bool:
-    if not is_inspectorate(user):
+    """The user is a link inspector with a current assignment to the object's partnership (an
+    assignment gives nothing to someone whose role is no longer link inspector)."""
+    if not is_inspectorate(user) or user.role != Role.LINK_INSPECTOR:
         return False
     owner = partnership_id_of(obj)
     if owner is None:

@@ -375,3 +375,14 @@ def test_only_people_with_the_link_inspector_role_can_be_assigned(cast: Cast) ->
             services.link_assignment_add(inspector=user, partnership=east, started_on=today())
     assert not LinkAssignment.objects.filter(partnership=east).exists()
     assert not cast.qa.has_perm("improvement.change_monitoring", east)
+
+
+def test_an_assignment_gives_nothing_once_its_holder_is_no_longer_a_link_inspector(
+    cast: Cast,
+) -> None:
+    south = Partnership.objects.get(slug="south-ayrshire")
+    assert cast.link_a.has_perm("improvement.change_monitoring", south)
+    cast.link_a.role = Role.QUALITY_ASSURANCE
+    cast.link_a.save()
+    assert LinkAssignment.objects.filter(inspector=cast.link_a, partnership=south).exists()
+    assert not cast.link_a.has_perm("improvement.change_monitoring", south)
