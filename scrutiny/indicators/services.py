@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from scrutiny.accounts.models import User
 from scrutiny.indicators import selectors
 from scrutiny.indicators.models import (
+    FREQUENCY_UNIT,
     ChartType,
     ChildLevelRun,
     Direction,
@@ -622,8 +623,35 @@ CATALOGUE_FIELDS = (
 )
 
 
+def _frequency_problem(indicator: Indicator, stored: str, frequency: str) -> str | None:
+    """Why the indicator's stored figures forbid a change to ``frequency`` (their periods are
+    of another length: yearly figures cannot be charted as months), or None."""
+    periods = (
+        Observation.objects.filter(indicator=indicator).values_list("period", flat=True).distinct()
+    )
+    for period in periods:
+        try:
+            period_parse(period, frequency)
+        except PeriodError:
+            unit = FREQUENCY_UNIT[Frequency(stored)]
+            return (
+                f"Frequency: the indicator already has figures by {unit} "
+                f"(such as {period}), so it cannot become "
+                f"{Frequency(frequency).label.lower()}. Add a new indicator for figures of "
+                "another frequency."
+            )
+    return None
+
+
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+    frequency = data.get("frequency")
+    # As stored: a model form has already copied the new value onto ``indicator``.
+    stored = Indicator.objects.filter(pk=indicator.pk).values_list("frequency", flat=True).first()
+    if frequency and frequency != stored:
+        problem = _frequency_problem(indicator, stored or frequency, frequency)
+        if problem:
+            raise IndicatorError(problem)
     for name in CATALOGUE_FIELDS:
         if name in data:
             setattr(indicator, name, data[name])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
@@ -128,6 +128,23 @@ class PanelRow:
     below: int  # published grades lower than this draft's
     same: int
     check: GradeCheck | None
+    grade_names: dict[int, str] = field(default_factory=dict)  # score → "Good"
+
+    @property
+    def columns(self) -> list[tuple[int, str, int]]:
+        """(grade, its name, published evaluations with it), best first, for the table."""
+        return [
+            (grade, self.grade_names.get(grade, ""), count)
+            for grade, count in self.distribution.items()
+        ]
+
+    @property
+    def grade_text(self) -> str:
+        """The draft grade as people say it: "4 (Good)"."""
+        if self.grade is None:
+            return "none yet"
+        name = self.grade_names.get(self.grade)
+        return f"{self.grade} ({name})" if name else str(self.grade)
 
     @property
     def position(self) -> str:
@@ -158,6 +175,10 @@ def qa_panel(*, inspection: Inspection) -> list[PanelRow]:
     for key, grade in published.values_list("qi__key", "grade"):
         if grade is not None:
             by_key[key][grade] += 1
+    names = {
+        level.score: level.grade
+        for level in inspection.framework_version.framework.scale.levels.all()
+    }
     panel = []
     for row in rows:
         counts = by_key[row.qi.key]
@@ -173,6 +194,7 @@ def qa_panel(*, inspection: Inspection) -> list[PanelRow]:
                 below=sum(n for g, n in counts.items() if grade is not None and g < grade),
                 same=counts[grade] if grade is not None else 0,
                 check=grade_check(grade, narrative) if grade is not None else None,
+                grade_names=names,
             )
         )
     return panel

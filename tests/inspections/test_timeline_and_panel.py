@@ -43,6 +43,9 @@ def test_the_panel_compares_draft_grades_with_published_ones() -> None:
 
     row = next(r for r in selectors.qa_panel(inspection=draft) if r.qi == qi)
     assert row.distribution == {6: 0, 5: 2, 4: 1, 3: 1, 2: 0, 1: 0}
+    # Grades are named as on the six-point scale, not left as bare numbers.
+    assert row.grade_text == "4 (Good)"
+    assert row.columns[:3] == [(6, "Excellent", 0), (5, "Very good", 2), (4, "Good", 1)]
     assert row.published_total == 4
     assert row.position == (
         "Of 4 published grades for this indicator, 1 is lower than this draft's, 1 the same and "
