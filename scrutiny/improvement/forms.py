@@ -157,7 +157,12 @@ class ContactForm(forms.ModelForm):
 
 def _area_label(area: Any) -> str:
     inspection = area.inspection
-    return f"{area.number}. {area.title} ({inspection.publication_date or inspection.title})"
+    day = inspection.publication_date
+    return (
+        f"{area.number}. {area.title} (report of {day:%-d %B %Y})"
+        if day
+        else (f"{area.number}. {area.title} ({inspection.title})")
+    )
 
 
 class NoteForm(forms.Form):

@@ -27,7 +27,7 @@ def _signals(partnership: Partnership) -> list[Signal]:
     from scrutiny.indicators.selectors import latest_signals
 
     return [
-        Signal(label=s.label, detail=s.detail, url=s.url, on=s.on)
+        Signal(label=f"{s.label} ({s.period})", detail=s.detail, url=s.url, on=s.on)
         for s in latest_signals(partnership=partnership)
     ]
 

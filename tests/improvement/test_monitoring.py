@@ -386,3 +386,11 @@ def test_an_assignment_gives_nothing_once_its_holder_is_no_longer_a_link_inspect
     cast.link_a.save()
     assert LinkAssignment.objects.filter(inspector=cast.link_a, partnership=south).exists()
     assert not cast.link_a.has_perm("improvement.change_monitoring", south)
+
+
+def test_areas_are_offered_with_their_report_s_date_in_words(cast: Cast) -> None:
+    from scrutiny.improvement.forms import _area_label
+
+    inspection = helpers.published_inspection(published=date(2016, 9, 20))
+    area = inspection.areas_for_improvement.get(number=1)
+    assert _area_label(area) == "1. Area 1 (report of 20 September 2016)"

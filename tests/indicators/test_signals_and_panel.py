@@ -62,7 +62,10 @@ def test_the_link_inspectors_monitoring_page_shows_indicator_signals(
     _measure(cast, "decrease")
     page = as_user(cast.link_a).get("/improvement/partnerships/south-ayrshire/monitoring/")
     assert page.status_code == 200
-    assert "Missing episodes: special cause improvement" in page.text
+    # Named by its period, as on the partnership's page, and dated by its figures.
+    assert "Missing episodes: special cause improvement (2025-Q4)</a>, figures published " in (
+        page.text
+    )
 
 
 def test_indicator_charts_are_offered_as_evidence_and_measures() -> None:
