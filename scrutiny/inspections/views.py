@@ -61,6 +61,18 @@ def _linked_pages(request: HttpRequest, inspection: Inspection) -> dict[str, str
         plan = None
     if plan is not None and user.has_perm("improvement.view_action_plan", plan):
         pages["plan_url"] = reverse("improvement:plan", args=[plan.pk])
+    # The team's qualitative evidence: its first project, or where to start one.
+    projects = getattr(inspection, "qualitative_projects", None)
+    if projects is not None:
+        visible = [
+            p for p in projects.order_by("pk") if user.has_perm("qualitative.view_project", p)
+        ]
+        if visible:
+            pages["qualitative_url"] = visible[0].get_absolute_url()
+        elif user.has_perm("qualitative.add_inspection_project", inspection):
+            pages["qualitative_url"] = reverse(
+                "qualitative:inspection-project-create", args=[inspection.pk]
+            )
     return pages
 
 

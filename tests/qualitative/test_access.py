@@ -82,3 +82,24 @@ def test_a_contributor_codes_but_a_viewer_does_not(cast: Cast) -> None:
     assert contributor.has_perm("qualitative.change_project", small.project)
     assert not cast.viewer_a.has_perm("qualitative.change_project", small.project)
     assert not cast.lead_b.has_perm("qualitative.view_project", small.project)
+
+
+def test_the_inspection_s_side_navigation_leads_its_team_to_the_qualitative_evidence(
+    cast: Cast, as_user: Any
+) -> None:
+    inspection = factories.inspection(
+        "south-ayrshire", status=Status.EVALUATING, team=((cast.inspector_a, "inspector"),)
+    )
+    detail = reverse("inspections:detail", args=[inspection.pk])
+    start = reverse("qualitative:inspection-project-create", args=[inspection.pk])
+    assert f'href="{start}">Qualitative evidence</a>' in as_user(cast.inspector_a).get(detail).text
+    project = services.project_create(
+        partnership=inspection.partnership,
+        inspection=inspection,
+        title="Focus groups during fieldwork",
+        by=cast.inspector_a,
+    )
+    page = as_user(cast.inspector_a).get(detail).text
+    assert f'href="{project.get_absolute_url()}">Qualitative evidence</a>' in page
+    # The link inspector sees the inspection's work but not its qualitative evidence.
+    assert "Qualitative evidence</a>" not in as_user(cast.link_a).get(detail).text
