@@ -30,6 +30,9 @@ def _items_for(request: HttpRequest) -> list[tuple[str, str]]:
         items.append(("Frameworks", reverse("frameworks:list")))
     if user.has_perm("inspections.create_inspection"):
         items.append(("New inspection", reverse("inspections:create")))
+    if user.has_perm("indicators.import_data"):
+        # The catalogue, with its imports of national and child-level figures.
+        items.append(("Indicators", reverse("indicators:catalogue")))
     if user.has_perm("accounts.manage_people"):
         items.append(("People", reverse("accounts:people")))
     if user.has_perm("improvement.manage_link_assignments"):
