@@ -32,7 +32,7 @@ from scrutiny import __version__
 from scrutiny.accounts.models import User
 from scrutiny.inspections.models import Inspection
 from scrutiny.places.models import Partnership
-from scrutiny.qualitative import texts
+from scrutiny.qualitative import selectors, texts
 from scrutiny.qualitative.models import (
     Agency,
     Code,
@@ -146,11 +146,12 @@ def _source_file(source: Source) -> str:
     return f"{source.guid}.txt"
 
 
-def export_project(project: Project) -> bytes:
-    """The project (codebook, sources, codings, attributes, memos) as a ``.qdpx`` archive."""
+def export_project(project: Project, *, blind: selectors.Blind) -> bytes:
+    """The project (codebook, sources, codings, attributes, memos) as a ``.qdpx`` archive, with
+    the codings the person ``blind`` was worked out for may see."""
     sources = list(project.sources.order_by("pk"))
     codings = list(
-        Coding.objects.filter(source__project=project, check_run__isnull=True).order_by(
+        selectors.visible_codings(projects=[project], blind=blind).order_by(
             "source_id", "start", "end", "pk"
         )
     )

@@ -197,7 +197,7 @@ def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def project_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    data = exchange.export_project(project)
+    data = exchange.export_project(project, blind=_blind(request, project))
     response = HttpResponse(data, content_type="application/zip")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
@@ -433,7 +433,7 @@ def source(request: AuthenticatedRequest, pk: int, source_pk: int) -> HttpRespon
     source = _source(project, source_pk)
     paginator = Paginator(source.segments.order_by("position"), SEGMENTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    blind = selectors.blind_for(user=request.user, project=project)
+    blind = _blind(request, project)
     segments = selectors.source_segments(source=source, segments=page.object_list, blind=blind)
     codes = selectors.codes_in_order(project)
     quoted = set(
@@ -459,6 +459,7 @@ def source(request: AuthenticatedRequest, pk: int, source_pk: int) -> HttpRespon
             segments=segments,
             codes=codes,
             blind=bool(blind),
+            blind_reason=blind.reason,
             quoted=quoted,
             span_form=forms.SpanForm(project=project) if codes else None,
             span_url=reverse("qualitative:code-span", args=[project.pk, source.pk]),
@@ -611,19 +612,22 @@ def code_span(request: AuthenticatedRequest, pk: int, source_pk: int) -> HttpRes
     )
 
 
-def _coding(project: Project, coding_pk: int) -> Coding:
+def _blind(request: AuthenticatedRequest, project: Project) -> selectors.Blind:
+    return selectors.blind_for(user=request.user, project=project)
+
+
+def _coding(request: AuthenticatedRequest, project: Project, coding_pk: int) -> Coding:
+    """One of the project's codings that the person may see (not one hidden by blind coding)."""
+    visible = selectors.visible_codings(projects=[project], blind=_blind(request, project))
     return get_object_or_404(
-        Coding.objects.select_related("source", "code", "coder", "segment"),
-        pk=coding_pk,
-        source__project=project,
-        check_run__isnull=True,
+        visible.select_related("source", "code", "coder", "segment"), pk=coding_pk
     )
 
 
 @login_required
 def coding(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpResponse:
     project = _project(request, pk)
-    coding = _coding(project, coding_pk)
+    coding = _coding(request, project, coding_pk)
     can_change = request.user.has_perm(CHANGE, project)
     form = forms.MemoForm(request.POST or None, initial={"memo": coding.memo})
     if request.method == "POST":
@@ -650,7 +654,7 @@ def coding(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpRespon
 @require_POST
 def coding_delete(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpResponse:
     project = _project(request, pk, CHANGE)
-    coding = _coding(project, coding_pk)
+    coding = _coding(request, project, coding_pk)
     services.coding_delete(coding=coding)
     messages.success(request, f"'{coding.code.name}' removed from “{coding.text[:60]}”.")
     anchor = f"seg-{coding.segment.position}" if coding.segment else ""
@@ -666,7 +670,12 @@ def codebook(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "qualitative/codebook.html",
-        _context(request, project, "codebook", codes=selectors.codebook(project)),
+        _context(
+            request,
+            project,
+            "codebook",
+            codes=selectors.codebook(project, blind=_blind(request, project)),
+        ),
     )
 
 
@@ -709,6 +718,7 @@ def _code(project: Project, code_pk: int) -> Code:
 def code_edit(request: AuthenticatedRequest, pk: int, code_pk: int) -> HttpResponse:
     project = _project(request, pk)
     code = _code(project, code_pk)
+    blind = _blind(request, project)
     can_change = request.user.has_perm(CHANGE, project)
     form = forms.CodeForm(
         request.POST or None,
@@ -744,8 +754,8 @@ def code_edit(request: AuthenticatedRequest, pk: int, code_pk: int) -> HttpRespo
             "codebook",
             code=code,
             form=form if can_change else None,
-            codings=selectors.recent_codings(code=code),
-            n_codings=code.codings.filter(check_run__isnull=True).count(),
+            codings=selectors.recent_codings(code=code, blind=blind),
+            n_codings=selectors.code_codings(code=code, blind=blind).count(),
         ),
     )
 
@@ -883,9 +893,11 @@ def check_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def check(request: AuthenticatedRequest, pk: int, check_pk: int) -> HttpResponse:
     project = _project(request, pk)
     check = _check(project, check_pk)
-    blind = selectors.blind_for(user=request.user, project=project)
+    blind = _blind(request, project)
     participant = check.coders.filter(user=request.user).first()
-    hidden = participant is not None and participant.finished_at is None
+    # Results show the first coder's coding of the sample: hidden from a blind coder until
+    # they finish, and from anyone still coding blind in a check of the project.
+    hidden = bool(participant and participant.finished_at is None) or bool(blind)
     return render(
         request,
         "qualitative/check.html",
@@ -895,7 +907,8 @@ def check(request: AuthenticatedRequest, pk: int, check_pk: int) -> HttpResponse
             "checks",
             check=check,
             agreement=None if hidden else selectors.check_agreement(check=check),
-            hidden=hidden or bool(blind and participant),
+            hidden=hidden,
+            hidden_because=blind.reason,
             participant=participant,
             coders=check.coders.select_related("user"),
             can_code=request.user.has_perm("qualitative.code_in_check", check),
@@ -1050,9 +1063,13 @@ def check_finish(request: AuthenticatedRequest, pk: int, check_pk: int) -> HttpR
 def check_disagreements(request: AuthenticatedRequest, pk: int, check_pk: int) -> HttpResponse:
     project = _project(request, pk)
     check = _check(project, check_pk)
-    participant = check.coders.filter(user=request.user, finished_at__isnull=True).first()
-    if participant is not None:
-        messages.info(request, "Finish your own blind coding before looking at disagreements.")
+    participant = check.coders.filter(user=request.user).first()
+    blind = _blind(request, project)
+    if (participant is not None and participant.finished_at is None) or blind:
+        messages.info(
+            request,
+            blind.reason or "Finish your own blind coding before looking at disagreements.",
+        )
         return redirect(check)
     return render(
         request,
@@ -1134,7 +1151,7 @@ def search(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 filters=filters,
                 limit=RESULTS_PER_PAGE,
                 offset=(page_number - 1) * RESULTS_PER_PAGE,
-                blind=selectors.blind_for(user=request.user, project=project),
+                blind=_blind(request, project),
             )
             for hit in results.hits:
                 segment = hit.segment
@@ -1200,7 +1217,7 @@ def _run_chart(counts: list[selectors.MonthCount], code: Code) -> tuple[str | No
 @login_required
 def analysis(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    codes = selectors.codebook(project)
+    codes = selectors.codebook(project, blind=_blind(request, project))
     code = next((c for c in codes if c.pk == _int(request.GET.get("code"))), None)
     if code is None:
         code = max(codes, key=lambda c: c.n_codings, default=None)  # type: ignore[attr-defined]
@@ -1411,8 +1428,11 @@ def theme_name(request: AuthenticatedRequest, pk: int, theme_pk: int) -> HttpRes
 @login_required
 def quotes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    listed = project.quotes.select_related("coding__code", "coding__source").order_by(
-        "status", "-created_at"
+    visible = selectors.visible_codings(projects=[project], blind=_blind(request, project))
+    listed = (
+        project.quotes.filter(coding__in=visible)
+        .select_related("coding__code", "coding__source")
+        .order_by("status", "-created_at")
     )
     return render(
         request,
@@ -1425,7 +1445,7 @@ def quotes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def quote_add(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpResponse:
     project = _project(request, pk, CHANGE)
-    coding = _coding(project, coding_pk)
+    coding = _coding(request, project, coding_pk)
     try:
         quote = services.quote_add(coding=coding, by=request.user)
     except QualitativeError as exc:
@@ -1435,18 +1455,22 @@ def quote_add(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpRes
     return redirect(quote)
 
 
-def _quote(project: Project, quote_pk: int) -> Quote:
+def _quote(request: AuthenticatedRequest, project: Project, quote_pk: int) -> Quote:
+    """One of the project's quotes, unless its coding is hidden from the person by blind
+    coding."""
+    visible = selectors.visible_codings(projects=[project], blind=_blind(request, project))
     return get_object_or_404(
         Quote.objects.select_related("coding__code", "coding__source", "confirmed_by"),
         pk=quote_pk,
         project=project,
+        coding__in=visible,
     )
 
 
 @login_required
 def quote(request: AuthenticatedRequest, pk: int, quote_pk: int) -> HttpResponse:
     project = _project(request, pk)
-    quote = _quote(project, quote_pk)
+    quote = _quote(request, project, quote_pk)
     can_change = request.user.has_perm(CHANGE, project)
     form = forms.QuoteForm(
         request.POST or None, initial={"redacted": quote.redacted, "note": quote.note}
@@ -1490,7 +1514,7 @@ def quote(request: AuthenticatedRequest, pk: int, quote_pk: int) -> HttpResponse
 @require_POST
 def quote_delete(request: AuthenticatedRequest, pk: int, quote_pk: int) -> HttpResponse:
     project = _project(request, pk, CHANGE)
-    quote = _quote(project, quote_pk)
+    quote = _quote(request, project, quote_pk)
     services.quote_delete(quote=quote)
     messages.success(request, "Quote removed from the quote bank (the coding stays).")
     return redirect("qualitative:quotes", project.pk)
