@@ -1492,6 +1492,8 @@ def quote(request: AuthenticatedRequest, pk: int, quote_pk: int) -> HttpResponse
                 else:
                     services.quote_update(quote=quote, redacted=data["redacted"], note=data["note"])
                     messages.success(request, "Quote saved; it needs confirming again.")
+            except services.QuoteTextError as exc:
+                form.add_error("redacted", str(exc))
             except QualitativeError as exc:
                 form.add_error(None, str(exc))
             else:
