@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from scrutiny.accounts.access import AuthenticatedRequest, require
+from scrutiny.accounts.access import AuthenticatedRequest, log_child_level_access, require
 from scrutiny.analysis import spc
 from scrutiny.analysis.redaction import redact
 from scrutiny.charts.spc_svg import spc_chart_svg
@@ -64,6 +64,12 @@ def _context(request: HttpRequest, project: Project, section: str, **extra: Any)
         "can_change": request.user.has_perm(CHANGE, project),
         **extra,
     }
+
+
+def _log_source_text(request: HttpRequest, project: Project, what: str) -> None:
+    """Sources hold children's and families' own words, case studies and survey answers: every
+    page or file showing their text is in the child-level access log, whatever the project."""
+    log_child_level_access(request, what=f"{what} ({project.title})", obj=project)
 
 
 def _upload(form_file: Any) -> tuple[str, bytes]:
@@ -198,6 +204,7 @@ def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def project_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     data = exchange.export_project(project, blind=_blind(request, project))
+    _log_source_text(request, project, "Project export (.qdpx)")
     response = HttpResponse(data, content_type="application/zip")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
@@ -338,6 +345,7 @@ def comments_map(request: AuthenticatedRequest, pk: int, import_pk: int) -> Http
                 text += f" {result.blank_rows:,} rows had no comment and were left out."
             messages.success(request, " ".join([text, *result.notes]))
             return redirect(result.source)
+    _log_source_text(request, project, f"Comments upload {pending.filename!r} to map")
     return render(
         request,
         "qualitative/comments_map.html",
@@ -447,6 +455,7 @@ def source(request: AuthenticatedRequest, pk: int, source_pk: int) -> HttpRespon
         view.codings_html = _codings_html(  # type: ignore[attr-defined]
             view, base=base, unit=source.unit_word, quoted=quoted, can_change=can_change
         )
+    _log_source_text(request, project, f"Source {source.title!r}")
     return render(
         request,
         "qualitative/source.html",
@@ -597,6 +606,7 @@ def code_span(request: AuthenticatedRequest, pk: int, source_pk: int) -> HttpRes
                 position = coding.segment.position if coding.segment else 1
                 page = (position - 1) // SEGMENTS_PER_PAGE + 1
                 return redirect(f"{source.get_absolute_url()}?page={page}#{anchor}")
+    _log_source_text(request, project, f"Coding part of source {source.title!r}")
     return render(
         request,
         "qualitative/code_span.html",
@@ -636,6 +646,7 @@ def coding(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpRespon
             services.coding_memo_set(coding=coding, memo=form.cleaned_data["memo"])
             messages.success(request, "Memo saved.")
             return redirect("qualitative:coding", project.pk, coding.pk)
+    _log_source_text(request, project, "A coding and its text")
     return render(
         request,
         "qualitative/coding.html",
@@ -745,6 +756,7 @@ def code_edit(request: AuthenticatedRequest, pk: int, code_pk: int) -> HttpRespo
             else:
                 messages.success(request, f"Code '{code.name}' saved.")
                 return redirect("qualitative:code-edit", project.pk, code.pk)
+    _log_source_text(request, project, f"Codings of {code.name!r}")
     return render(
         request,
         "qualitative/code.html",
@@ -962,6 +974,7 @@ def _check_code_comments(
     ).values_list("segment_id", "code_id"):
         mine.setdefault(segment_id, set()).add(code_id)
     rows = [(segment, mine.get(segment.pk, set())) for segment in page.object_list]
+    _log_source_text(request, project, f"Blind coding sample of {check.title!r}")
     return render(
         request,
         "qualitative/check_code.html",
@@ -1026,6 +1039,7 @@ def _check_code_characters(
         check=check,
         coder=request.user,
     )
+    _log_source_text(request, project, f"Blind coding sample of {check.title!r}")
     return render(
         request,
         "qualitative/check_code_characters.html",
@@ -1071,6 +1085,7 @@ def check_disagreements(request: AuthenticatedRequest, pk: int, check_pk: int) -
             blind.reason or "Finish your own blind coding before looking at disagreements.",
         )
         return redirect(check)
+    _log_source_text(request, project, f"Disagreements in {check.title!r}")
     return render(
         request,
         "qualitative/check_disagreements.html",
@@ -1162,6 +1177,8 @@ def search(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pages = 0
     if results:
         pages = (results.total + RESULTS_PER_PAGE - 1) // RESULTS_PER_PAGE
+    if results is not None:
+        _log_source_text(request, project, "Search results")
     return render(
         request,
         "qualitative/search.html",
@@ -1323,6 +1340,7 @@ def assist(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         page = paginator.get_page(request.GET.get("page"))
         themes = selectors.candidate_themes(run)
     methods = services.available_methods()
+    _log_source_text(request, project, "Suggested codings")
     return render(
         request,
         "qualitative/assist.html",
@@ -1434,6 +1452,7 @@ def quotes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         .select_related("coding__code", "coding__source")
         .order_by("status", "-created_at")
     )
+    _log_source_text(request, project, "Quote bank")
     return render(
         request,
         "qualitative/quotes.html",
@@ -1498,6 +1517,7 @@ def quote(request: AuthenticatedRequest, pk: int, quote_pk: int) -> HttpResponse
                 form.add_error(None, str(exc))
             else:
                 return redirect(quote)
+    _log_source_text(request, project, "A quote and its extract")
     return render(
         request,
         "qualitative/quote.html",
