@@ -299,3 +299,35 @@ def redact(text: str) -> Redaction:
         position = end
     pieces.append(text[position:])
     return Redaction(text="".join(pieces), replacements=tuple(replacements))
+
+
+# --- a person's edit of a quote ------------------------------------------------------------------
+
+REDACTED = "[redacted]"
+OMITTED = "…"
+MARKERS = (NAME, PLACE, DATE, EMAIL, PHONE, REDACTED, "[…]", "[...]", OMITTED, "...")
+# Signs a person may add where they cut a quote short or join two parts of it.
+_JOINING = frozenset(".,;:-\u2013\u2014")
+_MARKER = re.compile("|".join(re.escape(m) for m in sorted(MARKERS, key=len, reverse=True)))
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _same(edited: str, original: str) -> bool:
+    """A word of the edit matches a word of the extract: the same, or capitalised where a
+    sentence now starts (never the other way, which would hide a name from redaction)."""
+    return edited == original or (edited[:1].isupper() and edited == original.capitalize())
+
+
+def invented(edited: str, extract: str) -> str | None:
+    """The first word (or sign) of ``edited`` that is not taken from ``extract``, or ``None``
+    when ``edited`` is ``extract`` with parts removed or replaced by a marker (``MARKERS``).
+
+    Words and signs must come from the extract in its order; spacing may change, a word may
+    be capitalised where a sentence now starts, and the signs in ``_JOINING`` may be added.
+    """
+    wanted = [t for t in _TOKEN.findall(_MARKER.sub(" ", edited)) if t not in _JOINING]
+    available = iter(_TOKEN.findall(extract))
+    for token in wanted:
+        if not any(_same(token, candidate) for candidate in available):
+            return token
+    return None

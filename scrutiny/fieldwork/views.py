@@ -153,6 +153,13 @@ def return_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             for p in rejected.check.problems
         )
         problem_groups = [(where, what, n) for (where, what), n in grouped.most_common(20)]
+        if any(p.value for p in rejected.check.problems[:PROBLEMS_SHOWN]):
+            # The problems quote the file's values: child IDs, birth months, dates.
+            log_child_level_access(
+                request,
+                what=f"Problems quoting a rejected pre-inspection return ({inspection})",
+                obj=inspection,
+            )
     return render(
         request,
         "fieldwork/return.html",
@@ -865,6 +872,9 @@ def survey_csv(request: AuthenticatedRequest, survey_pk: int) -> HttpResponse:
 @login_required
 def survey_free_text(request: AuthenticatedRequest, survey_pk: int) -> HttpResponse:
     survey = _survey(request, survey_pk, "fieldwork.view_free_text")
+    log_child_level_access(
+        request, what=f"Free-text answers to {survey.title} ({survey.inspection})", obj=survey
+    )
     page = Paginator(selectors.free_text_answers(survey=survey), 50).get_page(
         request.GET.get("page")
     )
@@ -902,6 +912,10 @@ def survey_map(request: AuthenticatedRequest, survey_pk: int, pending_pk: int) -
     pending = selectors.pending_import(survey=survey, pk=pending_pk)
     if pending is None:
         raise Http404("That upload has been imported or replaced.")
+    # The page quotes the upload: an example answer from each column, and rejected values.
+    log_child_level_access(
+        request, what=f"Survey upload to map for {survey.title} ({survey.inspection})", obj=survey
+    )
     questions = services.instrument_questions(survey.instrument)
     header, rows = services.read_export(pending.text)
     saved = selectors.saved_mapping(instrument=survey.instrument, headers=header)

@@ -19,7 +19,8 @@ import functools
 import io
 import uuid
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +33,7 @@ from scrutiny import __version__
 from scrutiny.accounts.models import User
 from scrutiny.inspections.models import Inspection
 from scrutiny.places.models import Partnership
-from scrutiny.qualitative import texts
+from scrutiny.qualitative import selectors, texts
 from scrutiny.qualitative.models import (
     Agency,
     Code,
@@ -69,6 +70,10 @@ UNKNOWN_CODE = "In source '{source}', a coding refers to a code that is not in t
 NO_TEXT_SOURCES = "'{name}' holds no text sources that Scrutiny can import."
 TOO_BIG = "'{name}' is larger than {limit} MB."
 SOURCE_NOT_TEXT = "The source file '{path}' in '{name}' is not UTF-8 text."
+REPEATED_GUID = (
+    "'{name}' gives the same GUID to more than one {what} ({guids}); each {one} must have its "
+    "own GUID, so nothing was imported."
+)
 
 VARIABLES = {
     "respondent_type": ("Respondent type", "Text"),
@@ -146,11 +151,12 @@ def _source_file(source: Source) -> str:
     return f"{source.guid}.txt"
 
 
-def export_project(project: Project) -> bytes:
-    """The project (codebook, sources, codings, attributes, memos) as a ``.qdpx`` archive."""
+def export_project(project: Project, *, blind: selectors.Blind) -> bytes:
+    """The project (codebook, sources, codings, attributes, memos) as a ``.qdpx`` archive, with
+    the codings the person ``blind`` was worked out for may see."""
     sources = list(project.sources.order_by("pk"))
     codings = list(
-        Coding.objects.filter(source__project=project, check_run__isnull=True).order_by(
+        selectors.visible_codings(projects=[project], blind=blind).order_by(
             "source_id", "start", "end", "pk"
         )
     )
@@ -356,6 +362,17 @@ def _validated(root: etree._Element, *, kind: str, name: str) -> None:
 
 def _uuid(value: str | None) -> uuid.UUID:
     return uuid.UUID((value or "").strip("{}"))
+
+
+def _refuse_repeated_guids(guids: Iterable[str], *, name: str, what: str, one: str) -> None:
+    """A file that gives two codes (sources, selections) one GUID is refused: the standard
+    makes GUIDs unique, and references to such a GUID cannot be followed."""
+    counts = Counter(guid.strip("{}").lower() for guid in guids)
+    repeated = [guid for guid, n in counts.items() if n > 1]
+    if repeated:
+        raise QualitativeError(
+            REPEATED_GUID.format(name=name, what=what, one=one, guids=", ".join(repeated[:5]))
+        )
 
 
 @dataclass
@@ -571,6 +588,25 @@ def import_project(
     if not contents:
         raise QualitativeError(NO_TEXT_SOURCES.format(name=name))
 
+    specs = _read_codes(root.find(f"{_q('CodeBook')}/{_q('Codes')}"), PROJECT_NS)
+    _refuse_repeated_guids((str(spec.guid) for spec in specs), name=name, what="code", one="code")
+    _refuse_repeated_guids(
+        (element.get("guid", "") for element in root.iterfind(f"{_q('Sources')}/*")),
+        name=name,
+        what="source",
+        one="source",
+    )
+    _refuse_repeated_guids(
+        (
+            element.get("guid", "")
+            for element in root.iter(etree.Element)
+            if etree.QName(element).localname.endswith("Selection")
+        ),
+        name=name,
+        what="selection",
+        one="selection",
+    )
+
     project = project_create(
         partnership=partnership,
         inspection=inspection,
@@ -578,7 +614,6 @@ def import_project(
         description=root.findtext(_q("Description")) or "",
         by=by,
     )
-    specs = _read_codes(root.find(f"{_q('CodeBook')}/{_q('Codes')}"), PROJECT_NS)
     _unique_names(specs, set())
     codes = _create_codes(project, specs)
     for spec in specs:
@@ -746,6 +781,7 @@ def import_codebook(*, project: Project, name: str, data: bytes) -> CodebookSumm
     root = _parse(data, name=name, what="codebook")
     _validated(root, kind="codebook", name=name)
     specs = _read_codes(root.find(_q("Codes", CODEBOOK_NS)), CODEBOOK_NS)
+    _refuse_repeated_guids((str(spec.guid) for spec in specs), name=name, what="code", one="code")
     existing = {c.name.lower(): c for c in project.codes.all()}
     existing_guids = set(project.codes.values_list("guid", flat=True))
     new = [s for s in specs if s.name.lower() not in existing and s.guid not in existing_guids]

@@ -420,8 +420,9 @@ class QuoteForm(forms.Form):
     redacted = forms.CharField(
         label="Quote as it may be used",
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Names, places and dates were replaced automatically. Read it and change "
-        "anything else that could identify someone.",
+        help_text="Names, places and dates were replaced automatically. Read it and remove "
+        "anything else that could identify someone, or replace it with [name], [place], [date], "
+        "[redacted] or …; the words must stay the extract's own.",
     )
     note = forms.CharField(
         label="Note for report writers", required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -11,7 +11,7 @@ from datetime import date
 from itertools import combinations, pairwise
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -70,10 +70,11 @@ def codes_in_order(project: Project) -> list[Code]:
     return ordered
 
 
-def codebook(project: Project) -> list[Code]:
-    """The codebook in order, each code with its number of codings and linked QIs and areas."""
+def codebook(project: Project, *, blind: Blind) -> list[Code]:
+    """The codebook in order, each code with its number of codings (those the person ``blind``
+    was worked out for may see) and linked QIs and areas."""
     counts = dict(
-        Coding.objects.filter(code__project=project, check_run__isnull=True)
+        visible_codings(projects=[project], blind=blind)
         .values_list("code_id")
         .annotate(n=Count("pk"))
     )
@@ -117,13 +118,33 @@ def descendants(code: Code) -> set[int]:
 
 @dataclass(frozen=True)
 class Blind:
-    """What a person taking part in an open blind check must not see."""
+    """What a person taking part in an open blind check must not see: the project's codings of
+    the sampled comments (``segment_ids``) or sources (``source_ids``) by anyone else.
+    ``checks`` names the unfinished checks that hide them."""
 
     segment_ids: frozenset[int] = frozenset()
     source_ids: frozenset[int] = frozenset()
+    user_id: int | None = None
+    checks: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.segment_ids or self.source_ids)
+
+    @property
+    def reason(self) -> str:
+        """Why codings are hidden, naming the check (or checks) that hide them."""
+        if not self.checks:
+            return ""
+        names = " and ".join(f"'{title}'" for title in self.checks)
+        if len(self.checks) > 1:
+            return (
+                f"You are still coding blind in the checks {names}: other people's coding of "
+                "their samples is hidden from you until you finish."
+            )
+        return (
+            f"You are still coding blind in the check {names}: other people's coding of its "
+            "sample is hidden from you until you finish."
+        )
 
 
 def blind_for(*, user: User, project: Project) -> Blind:
@@ -136,7 +157,36 @@ def blind_for(*, user: User, project: Project) -> Blind:
     sources = CodingCheck.sources.through.objects.filter(
         codingcheck_id__in=open_checks
     ).values_list("source_id", flat=True)
-    return Blind(segment_ids=frozenset(segments), source_ids=frozenset(sources))
+    titles = CodingCheck.objects.filter(pk__in=open_checks).order_by("created_at", "pk")
+    return Blind(
+        segment_ids=frozenset(segments),
+        source_ids=frozenset(sources),
+        user_id=user.pk,
+        checks=tuple(titles.values_list("title", flat=True)),
+    )
+
+
+def visible_codings(*, projects: Sequence[Project], blind: Blind) -> QuerySet[Coding]:
+    """The projects' own codings that the person ``blind`` was worked out for may see.
+
+    Every route that shows codings (a source, search, a code's page, quotes, the export) reads
+    them through here. While someone codes blind in an unfinished check, the codings of that
+    check's sample by anyone else are left out: of a sampled comment, or of a source sampled
+    by characters. A coding across comments (with no comment of its own) in a source with a
+    sampled comment is left out too, since it may cover that comment.
+    """
+    codings = Coding.objects.filter(source__project__in=projects, check_run__isnull=True)
+    if not blind:
+        return codings
+    sampled_sources = set(blind.source_ids) | set(
+        Segment.objects.filter(pk__in=blind.segment_ids).values_list("source_id", flat=True)
+    )
+    hidden = (
+        Q(segment_id__in=blind.segment_ids)
+        | Q(source_id__in=blind.source_ids)
+        | Q(segment__isnull=True, source_id__in=sampled_sources)
+    )
+    return codings.exclude(hidden & ~Q(coder_id=blind.user_id))
 
 
 # --- a source with its codings marked ---------------------------------------------------------
@@ -215,11 +265,11 @@ def source_segments(
     if not segments:
         return []
     low, high = segments[0].start, segments[-1].end
-    codings = Coding.objects.filter(source=source, start__lt=high, end__gt=low)
     if check is None:
-        codings = codings.filter(check_run__isnull=True)
+        codings = visible_codings(projects=[source.project], blind=blind)
     else:
-        codings = codings.filter(check_run=check, coder=coder)
+        codings = Coding.objects.filter(check_run=check, coder=coder)
+    codings = codings.filter(source=source, start__lt=high, end__gt=low)
     fields = (
         "pk",
         "segment_id",
@@ -328,13 +378,12 @@ def search_segments(
     there is no text to match). A query for the count, one for the page's ids, one for its
     segments and one for their codes."""
     queryset: QuerySet[Segment] = Segment.objects.filter(source__project__in=projects)
+    seen = visible_codings(projects=projects, blind=blind)
     if filters.code is not None:
         queryset = queryset.filter(
-            pk__in=Coding.objects.filter(
-                code_id__in=descendants(filters.code),
-                check_run__isnull=True,
-                segment__isnull=False,
-            ).values("segment_id")
+            pk__in=seen.filter(code_id__in=descendants(filters.code), segment__isnull=False).values(
+                "segment_id"
+            )
         )
     if filters.respondent_type:
         queryset = queryset.filter(respondent_type=filters.respondent_type)
@@ -359,9 +408,8 @@ def search_segments(
     by_id = {segment.pk: segment for segment in found}
     page = [by_id[pk] for pk in ids if pk in by_id]
     codes: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    visible = [s.pk for s in page if s.pk not in blind.segment_ids]
     for segment_id, name, colour in (
-        Coding.objects.filter(segment_id__in=visible, check_run__isnull=True)
+        seen.filter(segment_id__in=ids)
         .values_list("segment_id", "code__name", "code__colour")
         .distinct()
         .order_by("segment_id", "code__name")
@@ -891,9 +939,14 @@ def coded_share(*, project: Project) -> dict[str, int]:
     return {"comments": comments.count(), "coded": coded}
 
 
-def recent_codings(*, code: Code, limit: int = 50) -> QuerySet[Coding]:
+def code_codings(*, code: Code, blind: Blind) -> QuerySet[Coding]:
+    """The codings of ``code`` that the person ``blind`` was worked out for may see."""
+    return visible_codings(projects=[code.project], blind=blind).filter(code=code)
+
+
+def recent_codings(*, code: Code, blind: Blind, limit: int = 50) -> QuerySet[Coding]:
     return (
-        Coding.objects.filter(code=code, check_run__isnull=True)
+        code_codings(code=code, blind=blind)
         .select_related("source", "coder", "segment")
         .prefetch_related(Prefetch("quotes"))
         .order_by("-created_at")[:limit]

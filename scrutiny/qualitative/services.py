@@ -43,6 +43,10 @@ class QualitativeError(Exception):
     """A change that cannot be made; the message says why and what to do."""
 
 
+class QuoteTextError(QualitativeError):
+    """The text given for a quote is not taken from its coded extract."""
+
+
 OTHER_PARTNERSHIP_INSPECTION = "That inspection is of another partnership."
 TITLE_REQUIRED = "Give the {what} a title."
 TEXT_REQUIRED = "There is no text to add: paste some text or upload a file."
@@ -84,6 +88,11 @@ THEME_NAME_REQUIRED = "Name the theme, or choose an existing code for it."
 QUOTE_EXISTS = "This extract is already in the quote bank."
 QUOTE_EMPTY = "The quote is empty."
 QUOTE_NOT_CHECKED = "Confirm that you have read the quote and that it identifies no one."
+QUOTE_NOT_FROM_EXTRACT = (
+    "A quote must be the coded extract's own words: you may remove parts of it or replace them "
+    "with [name], [place], [date], [redacted] or …, but “{word}” is not in the extract (or not "
+    "in that order)."
+)
 IMPORT_NO_TEXT_COLUMN = "Choose the column that holds the comments."
 IMPORT_UNKNOWN_COLUMN = "There is no column called '{column}' in the file."
 IMPORT_BAD_DATES = (
@@ -1280,11 +1289,20 @@ def quote_add(*, coding: Coding, by: User) -> Quote:
     )
 
 
+def _quote_text(quote: Quote, edited: str) -> str:
+    """A person's edit of a quote, if it is taken from the coded extract (only parts removed or
+    replaced by markers), with the automatic redaction run again over it."""
+    if not edited.strip():
+        raise QuoteTextError(QUOTE_EMPTY)
+    word = redaction.invented(edited, quote.original)
+    if word is not None:
+        raise QuoteTextError(QUOTE_NOT_FROM_EXTRACT.format(word=word))
+    return redaction.redact(edited.strip()).text
+
+
 @transaction.atomic
 def quote_update(*, quote: Quote, redacted: str, note: str) -> Quote:
-    if not redacted.strip():
-        raise QualitativeError(QUOTE_EMPTY)
-    quote.redacted = redacted.strip()
+    quote.redacted = _quote_text(quote, redacted)
     quote.note = note
     quote.status = Quote.Status.PROPOSED
     quote.confirmed_by = None
@@ -1295,12 +1313,12 @@ def quote_update(*, quote: Quote, redacted: str, note: str) -> Quote:
 
 @transaction.atomic
 def quote_confirm(*, quote: Quote, redacted: str, note: str, checked: bool, by: User) -> Quote:
-    """A person confirms the redacted text is safe to use in reports."""
-    if not redacted.strip():
-        raise QualitativeError(QUOTE_EMPTY)
+    """A person confirms the redacted text is safe to use in reports. The text must come from
+    the coded extract, and is redacted automatically once more."""
+    text = _quote_text(quote, redacted)
     if not checked:
         raise QualitativeError(QUOTE_NOT_CHECKED)
-    quote.redacted = redacted.strip()
+    quote.redacted = text
     quote.note = note
     quote.status = Quote.Status.CONFIRMED
     quote.confirmed_by = by

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
+from typing import Any
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_TABLE_ROWS = 200_000
@@ -34,6 +35,15 @@ TABLE_NO_HEADER = "The first row of '{name}' should hold the column names, but i
 TABLE_NO_ROWS = "'{name}' has column names but no rows of comments."
 TABLE_TOO_MANY = "'{name}' has more than {limit:,} rows; split it into smaller files."
 TABLE_DUPLICATE_HEADER = "Column name '{header}' appears more than once in '{name}'."
+CSV_UNCLOSED_QUOTE = (
+    "In '{name}', row {row} (from line {line}) opens a quoted cell with \" that is never closed, "
+    "so the rest of the file would be read into that one cell. Close the quote (a quote inside "
+    'a quoted cell is written twice, ""), then upload the file again.'
+)
+CSV_MALFORMED = (
+    "In '{name}', row {row} (line {line}) is not well-formed CSV ({error}): a quoted cell must "
+    'end with " followed by the separator or the end of the line.'
+)
 NOT_XLSX = "The file '{name}' is not an Excel workbook that can be read (it may be damaged)."
 
 
@@ -209,7 +219,28 @@ def _csv_rows(name: str, data: bytes) -> Iterator[list[str]]:
         )
     except csv.Error:
         dialect = csv.excel
-    return csv.reader(io.StringIO(text), dialect)
+    # Strict, so that a quote never closed (or closed in the middle of a cell) is refused
+    # instead of swallowing the rows after it.
+    return _checked_rows(name, csv.reader(io.StringIO(text), dialect, strict=True))
+
+
+def _checked_rows(name: str, reader: Any) -> Iterator[list[str]]:
+    """The rows of ``reader``; a ``TextFileError`` naming the file, row and line of the first
+    row that is not well-formed CSV (the header is row 1)."""
+    row, line = 0, 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            template = CSV_UNCLOSED_QUOTE if "unexpected end of data" in str(exc) else CSV_MALFORMED
+            raise TextFileError(
+                template.format(name=name, row=row + 1, line=line, error=exc)
+            ) from exc
+        row += 1
+        line = reader.line_num + 1
+        yield cells
 
 
 def _xlsx_rows(name: str, data: bytes) -> list[list[str]]:

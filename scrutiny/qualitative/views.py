@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from scrutiny.accounts.access import AuthenticatedRequest, require
+from scrutiny.accounts.access import AuthenticatedRequest, log_child_level_access, require
 from scrutiny.analysis import spc
 from scrutiny.analysis.redaction import redact
 from scrutiny.charts.spc_svg import spc_chart_svg
@@ -64,6 +64,12 @@ def _context(request: HttpRequest, project: Project, section: str, **extra: Any)
         "can_change": request.user.has_perm(CHANGE, project),
         **extra,
     }
+
+
+def _log_source_text(request: HttpRequest, project: Project, what: str) -> None:
+    """Sources hold children's and families' own words, case studies and survey answers: every
+    page or file showing their text is in the child-level access log, whatever the project."""
+    log_child_level_access(request, what=f"{what} ({project.title})", obj=project)
 
 
 def _upload(form_file: Any) -> tuple[str, bytes]:
@@ -197,7 +203,8 @@ def project_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def project_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    data = exchange.export_project(project)
+    data = exchange.export_project(project, blind=_blind(request, project))
+    _log_source_text(request, project, "Project export (.qdpx)")
     response = HttpResponse(data, content_type="application/zip")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
@@ -338,6 +345,7 @@ def comments_map(request: AuthenticatedRequest, pk: int, import_pk: int) -> Http
                 text += f" {result.blank_rows:,} rows had no comment and were left out."
             messages.success(request, " ".join([text, *result.notes]))
             return redirect(result.source)
+    _log_source_text(request, project, f"Comments upload {pending.filename!r} to map")
     return render(
         request,
         "qualitative/comments_map.html",
@@ -433,7 +441,7 @@ def source(request: AuthenticatedRequest, pk: int, source_pk: int) -> HttpRespon
     source = _source(project, source_pk)
     paginator = Paginator(source.segments.order_by("position"), SEGMENTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    blind = selectors.blind_for(user=request.user, project=project)
+    blind = _blind(request, project)
     segments = selectors.source_segments(source=source, segments=page.object_list, blind=blind)
     codes = selectors.codes_in_order(project)
     quoted = set(
@@ -447,6 +455,7 @@ def source(request: AuthenticatedRequest, pk: int, source_pk: int) -> HttpRespon
         view.codings_html = _codings_html(  # type: ignore[attr-defined]
             view, base=base, unit=source.unit_word, quoted=quoted, can_change=can_change
         )
+    _log_source_text(request, project, f"Source {source.title!r}")
     return render(
         request,
         "qualitative/source.html",
@@ -459,6 +468,7 @@ def source(request: AuthenticatedRequest, pk: int, source_pk: int) -> HttpRespon
             segments=segments,
             codes=codes,
             blind=bool(blind),
+            blind_reason=blind.reason,
             quoted=quoted,
             span_form=forms.SpanForm(project=project) if codes else None,
             span_url=reverse("qualitative:code-span", args=[project.pk, source.pk]),
@@ -596,6 +606,7 @@ def code_span(request: AuthenticatedRequest, pk: int, source_pk: int) -> HttpRes
                 position = coding.segment.position if coding.segment else 1
                 page = (position - 1) // SEGMENTS_PER_PAGE + 1
                 return redirect(f"{source.get_absolute_url()}?page={page}#{anchor}")
+    _log_source_text(request, project, f"Coding part of source {source.title!r}")
     return render(
         request,
         "qualitative/code_span.html",
@@ -611,19 +622,22 @@ def code_span(request: AuthenticatedRequest, pk: int, source_pk: int) -> HttpRes
     )
 
 
-def _coding(project: Project, coding_pk: int) -> Coding:
+def _blind(request: AuthenticatedRequest, project: Project) -> selectors.Blind:
+    return selectors.blind_for(user=request.user, project=project)
+
+
+def _coding(request: AuthenticatedRequest, project: Project, coding_pk: int) -> Coding:
+    """One of the project's codings that the person may see (not one hidden by blind coding)."""
+    visible = selectors.visible_codings(projects=[project], blind=_blind(request, project))
     return get_object_or_404(
-        Coding.objects.select_related("source", "code", "coder", "segment"),
-        pk=coding_pk,
-        source__project=project,
-        check_run__isnull=True,
+        visible.select_related("source", "code", "coder", "segment"), pk=coding_pk
     )
 
 
 @login_required
 def coding(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpResponse:
     project = _project(request, pk)
-    coding = _coding(project, coding_pk)
+    coding = _coding(request, project, coding_pk)
     can_change = request.user.has_perm(CHANGE, project)
     form = forms.MemoForm(request.POST or None, initial={"memo": coding.memo})
     if request.method == "POST":
@@ -632,6 +646,7 @@ def coding(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpRespon
             services.coding_memo_set(coding=coding, memo=form.cleaned_data["memo"])
             messages.success(request, "Memo saved.")
             return redirect("qualitative:coding", project.pk, coding.pk)
+    _log_source_text(request, project, "A coding and its text")
     return render(
         request,
         "qualitative/coding.html",
@@ -650,7 +665,7 @@ def coding(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpRespon
 @require_POST
 def coding_delete(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpResponse:
     project = _project(request, pk, CHANGE)
-    coding = _coding(project, coding_pk)
+    coding = _coding(request, project, coding_pk)
     services.coding_delete(coding=coding)
     messages.success(request, f"'{coding.code.name}' removed from “{coding.text[:60]}”.")
     anchor = f"seg-{coding.segment.position}" if coding.segment else ""
@@ -666,7 +681,12 @@ def codebook(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "qualitative/codebook.html",
-        _context(request, project, "codebook", codes=selectors.codebook(project)),
+        _context(
+            request,
+            project,
+            "codebook",
+            codes=selectors.codebook(project, blind=_blind(request, project)),
+        ),
     )
 
 
@@ -709,6 +729,7 @@ def _code(project: Project, code_pk: int) -> Code:
 def code_edit(request: AuthenticatedRequest, pk: int, code_pk: int) -> HttpResponse:
     project = _project(request, pk)
     code = _code(project, code_pk)
+    blind = _blind(request, project)
     can_change = request.user.has_perm(CHANGE, project)
     form = forms.CodeForm(
         request.POST or None,
@@ -735,6 +756,7 @@ def code_edit(request: AuthenticatedRequest, pk: int, code_pk: int) -> HttpRespo
             else:
                 messages.success(request, f"Code '{code.name}' saved.")
                 return redirect("qualitative:code-edit", project.pk, code.pk)
+    _log_source_text(request, project, f"Codings of {code.name!r}")
     return render(
         request,
         "qualitative/code.html",
@@ -744,8 +766,8 @@ def code_edit(request: AuthenticatedRequest, pk: int, code_pk: int) -> HttpRespo
             "codebook",
             code=code,
             form=form if can_change else None,
-            codings=selectors.recent_codings(code=code),
-            n_codings=code.codings.filter(check_run__isnull=True).count(),
+            codings=selectors.recent_codings(code=code, blind=blind),
+            n_codings=selectors.code_codings(code=code, blind=blind).count(),
         ),
     )
 
@@ -883,9 +905,11 @@ def check_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def check(request: AuthenticatedRequest, pk: int, check_pk: int) -> HttpResponse:
     project = _project(request, pk)
     check = _check(project, check_pk)
-    blind = selectors.blind_for(user=request.user, project=project)
+    blind = _blind(request, project)
     participant = check.coders.filter(user=request.user).first()
-    hidden = participant is not None and participant.finished_at is None
+    # Results show the first coder's coding of the sample: hidden from a blind coder until
+    # they finish, and from anyone still coding blind in a check of the project.
+    hidden = bool(participant and participant.finished_at is None) or bool(blind)
     return render(
         request,
         "qualitative/check.html",
@@ -895,7 +919,8 @@ def check(request: AuthenticatedRequest, pk: int, check_pk: int) -> HttpResponse
             "checks",
             check=check,
             agreement=None if hidden else selectors.check_agreement(check=check),
-            hidden=hidden or bool(blind and participant),
+            hidden=hidden,
+            hidden_because=blind.reason,
             participant=participant,
             coders=check.coders.select_related("user"),
             can_code=request.user.has_perm("qualitative.code_in_check", check),
@@ -949,6 +974,7 @@ def _check_code_comments(
     ).values_list("segment_id", "code_id"):
         mine.setdefault(segment_id, set()).add(code_id)
     rows = [(segment, mine.get(segment.pk, set())) for segment in page.object_list]
+    _log_source_text(request, project, f"Blind coding sample of {check.title!r}")
     return render(
         request,
         "qualitative/check_code.html",
@@ -1013,6 +1039,7 @@ def _check_code_characters(
         check=check,
         coder=request.user,
     )
+    _log_source_text(request, project, f"Blind coding sample of {check.title!r}")
     return render(
         request,
         "qualitative/check_code_characters.html",
@@ -1050,10 +1077,15 @@ def check_finish(request: AuthenticatedRequest, pk: int, check_pk: int) -> HttpR
 def check_disagreements(request: AuthenticatedRequest, pk: int, check_pk: int) -> HttpResponse:
     project = _project(request, pk)
     check = _check(project, check_pk)
-    participant = check.coders.filter(user=request.user, finished_at__isnull=True).first()
-    if participant is not None:
-        messages.info(request, "Finish your own blind coding before looking at disagreements.")
+    participant = check.coders.filter(user=request.user).first()
+    blind = _blind(request, project)
+    if (participant is not None and participant.finished_at is None) or blind:
+        messages.info(
+            request,
+            blind.reason or "Finish your own blind coding before looking at disagreements.",
+        )
         return redirect(check)
+    _log_source_text(request, project, f"Disagreements in {check.title!r}")
     return render(
         request,
         "qualitative/check_disagreements.html",
@@ -1134,7 +1166,7 @@ def search(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 filters=filters,
                 limit=RESULTS_PER_PAGE,
                 offset=(page_number - 1) * RESULTS_PER_PAGE,
-                blind=selectors.blind_for(user=request.user, project=project),
+                blind=_blind(request, project),
             )
             for hit in results.hits:
                 segment = hit.segment
@@ -1145,6 +1177,8 @@ def search(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     pages = 0
     if results:
         pages = (results.total + RESULTS_PER_PAGE - 1) // RESULTS_PER_PAGE
+    if results is not None:
+        _log_source_text(request, project, "Search results")
     return render(
         request,
         "qualitative/search.html",
@@ -1200,7 +1234,7 @@ def _run_chart(counts: list[selectors.MonthCount], code: Code) -> tuple[str | No
 @login_required
 def analysis(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    codes = selectors.codebook(project)
+    codes = selectors.codebook(project, blind=_blind(request, project))
     code = next((c for c in codes if c.pk == _int(request.GET.get("code"))), None)
     if code is None:
         code = max(codes, key=lambda c: c.n_codings, default=None)  # type: ignore[attr-defined]
@@ -1306,6 +1340,7 @@ def assist(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         page = paginator.get_page(request.GET.get("page"))
         themes = selectors.candidate_themes(run)
     methods = services.available_methods()
+    _log_source_text(request, project, "Suggested codings")
     return render(
         request,
         "qualitative/assist.html",
@@ -1411,9 +1446,13 @@ def theme_name(request: AuthenticatedRequest, pk: int, theme_pk: int) -> HttpRes
 @login_required
 def quotes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    listed = project.quotes.select_related("coding__code", "coding__source").order_by(
-        "status", "-created_at"
+    visible = selectors.visible_codings(projects=[project], blind=_blind(request, project))
+    listed = (
+        project.quotes.filter(coding__in=visible)
+        .select_related("coding__code", "coding__source")
+        .order_by("status", "-created_at")
     )
+    _log_source_text(request, project, "Quote bank")
     return render(
         request,
         "qualitative/quotes.html",
@@ -1425,7 +1464,7 @@ def quotes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def quote_add(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpResponse:
     project = _project(request, pk, CHANGE)
-    coding = _coding(project, coding_pk)
+    coding = _coding(request, project, coding_pk)
     try:
         quote = services.quote_add(coding=coding, by=request.user)
     except QualitativeError as exc:
@@ -1435,18 +1474,22 @@ def quote_add(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpRes
     return redirect(quote)
 
 
-def _quote(project: Project, quote_pk: int) -> Quote:
+def _quote(request: AuthenticatedRequest, project: Project, quote_pk: int) -> Quote:
+    """One of the project's quotes, unless its coding is hidden from the person by blind
+    coding."""
+    visible = selectors.visible_codings(projects=[project], blind=_blind(request, project))
     return get_object_or_404(
         Quote.objects.select_related("coding__code", "coding__source", "confirmed_by"),
         pk=quote_pk,
         project=project,
+        coding__in=visible,
     )
 
 
 @login_required
 def quote(request: AuthenticatedRequest, pk: int, quote_pk: int) -> HttpResponse:
     project = _project(request, pk)
-    quote = _quote(project, quote_pk)
+    quote = _quote(request, project, quote_pk)
     can_change = request.user.has_perm(CHANGE, project)
     form = forms.QuoteForm(
         request.POST or None, initial={"redacted": quote.redacted, "note": quote.note}
@@ -1468,10 +1511,13 @@ def quote(request: AuthenticatedRequest, pk: int, quote_pk: int) -> HttpResponse
                 else:
                     services.quote_update(quote=quote, redacted=data["redacted"], note=data["note"])
                     messages.success(request, "Quote saved; it needs confirming again.")
+            except services.QuoteTextError as exc:
+                form.add_error("redacted", str(exc))
             except QualitativeError as exc:
                 form.add_error(None, str(exc))
             else:
                 return redirect(quote)
+    _log_source_text(request, project, "A quote and its extract")
     return render(
         request,
         "qualitative/quote.html",
@@ -1490,7 +1536,7 @@ def quote(request: AuthenticatedRequest, pk: int, quote_pk: int) -> HttpResponse
 @require_POST
 def quote_delete(request: AuthenticatedRequest, pk: int, quote_pk: int) -> HttpResponse:
     project = _project(request, pk, CHANGE)
-    quote = _quote(project, quote_pk)
+    quote = _quote(request, project, quote_pk)
     services.quote_delete(quote=quote)
     messages.success(request, "Quote removed from the quote bank (the coding stays).")
     return redirect("qualitative:quotes", project.pk)

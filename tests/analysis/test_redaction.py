@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrutiny.analysis.redaction import redact
+from scrutiny.analysis.redaction import invented, redact
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,10 @@ def test_it_says_what_it_replaced() -> None:
         ("Mr Smith", "[name]"),
         ("Ayr", "[place]"),
     ]
+
+
+def test_an_automatic_redaction_is_taken_from_its_text() -> None:
+    text = "Mrs McLean in Ayr rang on 12/03/2025 and Kirsty Wallace helped us."
+    assert invented(redact(text).text, text) is None
+    assert invented("Mrs McLean … helped us.", text) is None
+    assert invented("Mrs McLean never helped us.", text) == "never"

@@ -279,3 +279,21 @@ def test_a_child_on_two_lists_is_one_child_in_two_entries(
     assert "2 children on the lists, in 3 entries" in page
     home = client.get(reverse("frontend:partnership", args=["south-ayrshire"]))
     assert "return of 2 children" in home.content.decode()
+
+
+def test_problems_quoting_a_rejected_returns_values_are_logged(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given a return with a bad birth month
+    When the import page lists its problems, quoting the child's values
+    Then the view is in the child-level access log
+    """
+    bad = io.BytesIO(return_csv(5) + b"cp_register,CP9,2015-13,,female,,2025-01-01,,\n")
+    bad.name = "return.csv"
+    url = reverse("fieldwork:return", args=[inspection_a.pk])
+    response = as_user(cast.lead_a).post(url, {"file": bad, "as_at": "2026-01-31"})
+    assert b"&#x27;2015-13&#x27;" in response.content
+    entry = AccessLogEntry.objects.get(user=cast.lead_a)
+    assert entry.what.startswith("Problems quoting a rejected pre-inspection return")
+    assert entry.partnership_id == inspection_a.partnership_id

@@ -15,6 +15,7 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scrutiny.accounts.models import AccessLogEntry
 from scrutiny.fieldwork import mapping, results, selectors, services
 from scrutiny.fieldwork.loader import DATA
 from scrutiny.fieldwork.models import ColumnMapping, Survey, SurveyInstrument, SurveyResponse
@@ -506,3 +507,24 @@ def test_the_evidence_log_links_each_item_to_its_survey_without_a_query_each(
         link = reverse("fieldwork:survey", args=[survey.pk])
         assert f'href="{link}">The full results of {survey.title}</a>' in page
     assert queries() == one
+
+
+def test_free_text_answers_and_an_upload_to_map_are_in_the_access_log(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    response = client.post(
+        reverse("fieldwork:survey-upload", args=[survey.pk]),
+        {"file": _upload("export.csv", EXPORT)},
+    )
+    page = client.get(response["Location"])
+    assert b"Joint visits with the school nurse." in page.content
+    assert AccessLogEntry.objects.filter(
+        user=cast.inspector_a, what__startswith="Survey upload to map", path=response["Location"]
+    ).exists()
+    free_text = reverse("fieldwork:survey-free-text", args=[survey.pk])
+    assert client.get(free_text).status_code == 200
+    entry = AccessLogEntry.objects.get(user=cast.inspector_a, path=free_text)
+    assert entry.what.startswith("Free-text answers to Staff survey")
+    assert entry.partnership_id == inspection_a.partnership_id

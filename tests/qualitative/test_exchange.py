@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from lxml import etree
 
-from scrutiny.qualitative import exchange, services
+from scrutiny.qualitative import exchange, selectors, services
 from scrutiny.qualitative.models import Code, Coding, Project, Source
 from scrutiny.qualitative.services import QualitativeError
 from tests import factories
@@ -48,7 +48,7 @@ def _project_xml(data: bytes) -> etree._Element:
 
 def test_the_export_is_valid_against_the_refi_qda_project_schema(cast: Cast) -> None:
     small = _coded(cast)
-    data = exchange.export_project(small.project)
+    data = exchange.export_project(small.project, blind=selectors.Blind())
     root = _project_xml(data)
     schema = etree.XMLSchema(etree.parse(str(exchange.SCHEMAS / "Project-mrt2019.xsd")))
     assert schema.validate(root), schema.error_log
@@ -67,7 +67,7 @@ def test_the_export_is_valid_against_the_refi_qda_project_schema(cast: Cast) -> 
 
 def test_a_project_survives_a_round_trip(cast: Cast) -> None:
     small = _coded(cast)
-    data = exchange.export_project(small.project)
+    data = exchange.export_project(small.project, blind=selectors.Blind())
     summary = exchange.import_project(
         partnership=small.project.partnership, name="p.qdpx", data=data, by=cast.lead_a
     )
@@ -193,6 +193,65 @@ def test_it_refuses_a_codebook_that_fails_the_schema(cast: Cast) -> None:
     bad = b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code name="x"/></Codes></CodeBook>'
     with pytest.raises(QualitativeError, match="codebook schema"):
         exchange.import_codebook(project=small.project, name="bad.qdc", data=bad)
+
+
+TWO_CODES = VALID.replace(
+    "  </Codes></CodeBook>",
+    f'    <Code guid="{GUID.format(1).upper()}" name="Despair" isCodable="true"/>\n'
+    "  </Codes></CodeBook>",
+)
+TWO_SOURCES = VALID.replace(
+    "  </Sources>",
+    f'    <TextSource guid="{GUID.format(2)}" name="Second"><PlainTextContent>Hi.'
+    "</PlainTextContent></TextSource>\n  </Sources>",
+)
+TWO_SELECTIONS = VALID.replace(
+    "    </TextSource>",
+    f'      <PlainTextSelection guid="{GUID.format(3)}" startPosition="5" endPosition="7"/>\n'
+    "    </TextSource>",
+)
+
+
+@pytest.mark.parametrize(
+    ("xml", "what"),
+    [(TWO_CODES, "code"), (TWO_SOURCES, "source"), (TWO_SELECTIONS, "selection")],
+)
+def test_it_refuses_a_project_that_repeats_a_guid(cast: Cast, xml: str, what: str) -> None:
+    data = _archive(xml.format(end=4), {f"Sources/{GUID.format(2)}.txt": "Hope is here.\nMore."})
+    projects = Project.objects.count()
+    repeated = GUID.format(1 if what == "code" else 2 if what == "source" else 3)
+    with pytest.raises(QualitativeError) as refused:
+        exchange.import_project(
+            partnership=factories.partnership(), name="twice.qdpx", data=data, by=cast.lead_a
+        )
+    assert str(refused.value) == exchange.REPEATED_GUID.format(
+        name="twice.qdpx", what=what, one=what, guids=repeated
+    )
+    assert Project.objects.count() == projects
+
+
+def test_the_codebook_import_page_refuses_a_repeated_guid(cast: Cast, as_user: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    small = small_project(cast.lead_a)
+    guid = GUID.format(9)
+    qdc = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        f'<Code guid="{guid}" name="Hope" isCodable="true"/>'
+        f'<Code guid="{{{guid}}}" name="Fear" isCodable="true"/>'
+        "</Codes></CodeBook>"
+    )
+    codes = small.project.codes.count()
+    response = as_user(cast.lead_a).post(
+        reverse("qualitative:codebook-import", args=[small.project.pk]),
+        {"upload": SimpleUploadedFile("shared.qdc", qdc.encode())},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "&#x27;shared.qdc&#x27; gives the same GUID to more than one code" in body
+    assert guid in body
+    assert small.project.codes.count() == codes
 
 
 def test_the_export_link_downloads_a_qdpx(cast: Cast, as_user: Any) -> None:

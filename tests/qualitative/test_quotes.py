@@ -87,3 +87,52 @@ def test_a_viewer_sees_but_cannot_confirm_a_quote(cast: Cast, as_user: Any) -> N
         url, {"redacted": "x", "checked": "on", "action": "confirm"}
     )
     assert response.status_code == 403
+
+
+def test_a_quote_cannot_be_replaced_with_invented_text(cast: Cast, as_user: Any) -> None:
+    quote = _quote(cast, "The team in Troon were great and came quickly.")
+    url = reverse("qualitative:quote", args=[quote.project_id, quote.pk])
+    invented = "Totally invented, said by Liam Smith of Girvan."
+    for action in ("confirm", "save"):
+        response = as_user(cast.lead_a).post(
+            url, {"redacted": invented, "checked": "on", "action": action}
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["redacted"] == [
+            services.QUOTE_NOT_FROM_EXTRACT.format(word="Totally")
+        ]
+    quote.refresh_from_db()
+    assert quote.status == Quote.Status.PROPOSED
+    assert quote.redacted == "The team in [place] were great and came quickly."
+
+
+@pytest.mark.parametrize(
+    ("edited", "kept"),
+    [
+        ("The team … were great.", "The team … were great."),
+        ("Came quickly.", "Came quickly."),
+        ("The team in [redacted] were great", "The team in [redacted] were great"),
+        # Put back a place the redaction took out: it is taken out again.
+        ("The team in Troon were great.", "The team in [place] were great."),
+    ],
+)
+def test_a_quote_may_lose_parts_and_is_redacted_again(cast: Cast, edited: str, kept: str) -> None:
+    quote = _quote(cast, "The team in Troon were great and came quickly.")
+    services.quote_confirm(quote=quote, redacted=edited, note="", checked=True, by=cast.lead_a)
+    quote.refresh_from_db()
+    assert (quote.redacted, quote.status) == (kept, Quote.Status.CONFIRMED)
+
+
+@pytest.mark.parametrize(
+    ("edited", "word"),
+    [
+        ("The team were not great.", "not"),
+        ("Great were the team.", "were"),
+        ("The team in troon were great.", "troon"),
+    ],
+)
+def test_a_quote_keeps_the_extracts_words_in_order(cast: Cast, edited: str, word: str) -> None:
+    quote = _quote(cast, "The team in Troon were great and came quickly.")
+    with pytest.raises(QualitativeError) as refused:
+        services.quote_update(quote=quote, redacted=edited, note="")
+    assert str(refused.value) == services.QUOTE_NOT_FROM_EXTRACT.format(word=word)

@@ -248,3 +248,46 @@ def test_sentences_are_found_inside_a_comment() -> None:
     text = "First one. Second one! Third?"
     spans = texts.sentences(text, 0, len(text))
     assert [text[s.start : s.end] for s in spans] == ["First one.", "Second one!", "Third?"]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            CSV.replace("We feel forgotten.", '"We feel forgotten.'),
+            texts.CSV_UNCLOSED_QUOTE.format(name="carers.csv", row=5, line=5),
+        ),
+        (
+            CSV.replace("We were not invited", '"We were not invited'),
+            texts.CSV_UNCLOSED_QUOTE.format(name="carers.csv", row=2, line=2),
+        ),
+        (
+            CSV.replace("We were not invited", '"We were ""not"" invited')
+            .replace("review.,", 'review.",')
+            .replace("Caseloads are too high.", '"Caseloads" are too high.'),
+            texts.CSV_MALFORMED.format(
+                name="carers.csv", row=3, line=3, error="',' expected after '\"'"
+            ),
+        ),
+    ],
+)
+def test_it_refuses_a_csv_with_a_quote_left_open(
+    cast: Cast, as_user: Any, data: str, expected: str
+) -> None:
+    small = small_project(cast.lead_a)
+    response = as_user(cast.lead_a).post(
+        reverse("qualitative:comments-import", args=[small.project.pk]),
+        {"upload": SimpleUploadedFile("carers.csv", data.encode(), "text/csv")},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["upload"] == [expected]
+    assert not PendingImport.objects.exists()
+
+
+def test_a_quoted_cell_may_run_over_several_lines(cast: Cast) -> None:
+    small = small_project(cast.lead_a)
+    data = 'comment,who\n"Two\nlines",parent\n"He said ""no""",carer\n'
+    pending = services.comments_upload(
+        project=small.project, name="c.csv", data=data.encode(), by=cast.lead_a
+    )
+    assert pending.preview == [["Two\nlines", "parent"], ['He said "no"', "carer"]]

@@ -21,12 +21,16 @@ def extend(world: Any) -> None:
     contributor = factories.user(Role.CONTRIBUTOR, "south-ayrshire")
     small = small_project(contributor)
     segments = list(small.comments.segments.order_by("position"))
-    coding = services.coding_add(
+    services.coding_add(
         source=small.comments,
         code=small.trust,
         start=segments[0].start,
         end=segments[0].end,
         by=contributor,
+    )
+    # Of the notes, outside the check's sample: lead_a, coding the sample blind, may see it.
+    coding = services.coding_add(
+        source=small.notes, code=small.trust, start=0, end=12, by=contributor
     )
     services.codings_add_whole(segments=segments[1:3], code=small.waiting, by=contributor)
     check = services.check_create(
