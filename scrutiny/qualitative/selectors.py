@@ -52,7 +52,8 @@ def projects_for(*, partnership: Partnership, user: User) -> list[Project]:
 
 
 def codes_in_order(project: Project) -> list[Code]:
-    """The codebook as a depth-first list; each code gets ``depth`` and ``path``."""
+    """The codebook as a depth-first list; each code gets ``depth``, ``path`` (its name after
+    those of the codes above it) and ``parent_path`` (the path of the code it is under)."""
     codes = list(project.codes.order_by("order", "name"))
     children: dict[int | None, list[Code]] = defaultdict(list)
     for code in codes:
@@ -62,6 +63,7 @@ def codes_in_order(project: Project) -> list[Code]:
     def walk(parent: int | None, depth: int, path: str) -> None:
         for code in children.get(parent, []):
             code.depth = depth  # type: ignore[attr-defined]
+            code.parent_path = path  # type: ignore[attr-defined]
             code.path = f"{path} \u203a {code.name}" if path else code.name  # type: ignore[attr-defined]
             ordered.append(code)
             walk(code.pk, depth + 1, code.path)  # type: ignore[attr-defined]

@@ -287,3 +287,13 @@ def test_marks_never_change_the_text_a_selection_counts(cast: Cast) -> None:
 
     assert unescape(re.sub(r"<[^>]+>", "", view.html)) == view.segment.text
     assert Segment.objects.count() > 0
+
+
+def test_the_codebook_says_which_code_a_code_is_under_not_itself(cast: Cast, as_user: Any) -> None:
+    small = small_project(cast.lead_a)
+    camhs = services.code_add(project=small.project, name="CAMHS waits", parent=small.waiting)
+    services.code_add(project=small.project, name="Weeks", parent=camhs)
+    page = as_user(cast.lead_a).get(reverse("qualitative:codebook", args=[small.project.pk])).text
+    assert "(under Waiting for help)" in page
+    assert "(under Waiting for help \u203a CAMHS waits)" in page  # Weeks, two levels down
+    assert "(under Waiting for help \u203a CAMHS waits \u203a Weeks)" not in page
