@@ -1298,23 +1298,21 @@ def crosstab(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def crosstab_export(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The crosstab as CSV, through the disclosure-control gate (it may leave the system)."""
+    """The crosstab as CSV, through the disclosure-control gate (it may leave the system): data
+    only, one header and a row per code, so that it loads into a spreadsheet, R or pandas as it
+    is; the page that offers it states the rules."""
     project = _project(request, pk)
     attribute = _attribute(request)
     table = selectors.crosstab(project=project, attribute=attribute)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     if not table.row_labels or not table.column_labels:
-        writer.writerow(["No coded comments yet"])
+        writer.writerow(["Code"])
     else:
         protected = gate.protect(table.count_table())
         writer.writerow(["Code", *protected.column_labels])
         for label, row in zip(protected.row_labels, protected.text(), strict=True):
             writer.writerow([label, *row])
-        writer.writerow([])
-        for statement in protected.statements():
-            writer.writerow([statement])
-        writer.writerow(["Counts are comments carrying each code (a comment may carry several)."])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="codes-by-{attribute}-{project.pk}.csv"'
