@@ -389,6 +389,13 @@ class SearchForm(forms.Form):
         self.fields["code"] = field
         self.order_fields(["q", "code", "respondent_type", "agency", "kind", "date_from"])
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "To must be on or after From: nothing could match.")
+        return data
+
 
 class TrainForm(forms.Form):
     method = forms.ChoiceField(label="How to learn", widget=forms.RadioSelect)

@@ -122,3 +122,14 @@ def test_the_search_page_lists_matches_with_their_codes(cast: Cast, as_user: Any
     assert "1 result" in body
     assert "Waiting for help" in body
     assert f"#seg-{segment.position}" in body
+
+
+def test_a_search_to_a_day_before_its_start_says_so(cast: Cast, as_user: Any) -> None:
+    small = small_project(cast.lead_a)
+    page = as_user(cast.lead_a).get(
+        reverse("qualitative:search", args=[small.project.pk]),
+        {"q": "help", "date_from": "2025-03-01", "date_to": "2025-01-01"},
+    )
+    assert page.status_code == 200
+    assert "To must be on or after From: nothing could match." in page.text
+    assert "result" not in page.text.split("</form>", 1)[1].split("</main>", 1)[0]
