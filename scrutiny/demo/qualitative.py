@@ -27,6 +27,7 @@ from scrutiny.qualitative.models import (
     Coding,
     Project,
     Quote,
+    RespondentType,
     Source,
     SuggestionRun,
 )
@@ -616,7 +617,11 @@ def build_south_ayrshire() -> None:
             kind=Source.Kind.SURVEY,
             rows=[(r.text, r.who, r.agency, r.role, r.when, "") for r in rows],
             defaults=services.Attributes(
-                origin="South Ayrshire partnership survey (demonstration)"
+                origin="South Ayrshire partnership survey (demonstration)",
+                # Who answered, when they are all of one kind (not the parents' and carers').
+                respondent_type=rows[0].who
+                if len({r.who for r in rows}) == 1
+                else RespondentType.UNKNOWN,
             ),
             by=coder,
         )

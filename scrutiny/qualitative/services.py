@@ -534,13 +534,16 @@ def survey_import(*, project: Project, survey: Any, by: User) -> list[Source]:
         raise QualitativeError(SURVEY_NOTHING_NEW.format(survey=survey.title))
     made = []
     for number, (question, rows) in enumerate(by_question.items(), start=1):
+        # The source says who answered when they are all of one kind (a survey's audience).
+        kinds = {row[1] for row in rows}
+        who = kinds.pop() if len(kinds) == 1 else RespondentType.UNKNOWN
         made.append(
             _comments_source(
                 project=project,
                 kind=Source.Kind.SURVEY,
                 title=f"{survey.title}: {question}"[:200],
                 rows=[row for row in rows if row[0]],
-                defaults=Attributes(origin=f"Survey '{survey.title}'"[:200]),
+                defaults=Attributes(origin=f"Survey '{survey.title}'"[:200], respondent_type=who),
                 external_ref=f"{prefix}{number}",
                 by=by,
             )

@@ -15,6 +15,14 @@ def test_the_demo_has_coded_comments_a_double_coded_sample_and_suggestions() -> 
     builder.build()
     project = Project.objects.get(partnership__slug="south-ayrshire", inspection__isnull=True)
     comments = Segment.objects.filter(source__project=project, source__kind=Source.Kind.SURVEY)
+    # Each survey says who answered it where they are all of one kind.
+    who = dict(
+        Source.objects.filter(project=project, kind=Source.Kind.SURVEY).values_list(
+            "title", "respondent_type"
+        )
+    )
+    assert who["Young people's survey: what is it like for you?"] == "child"
+    assert who["Staff survey: what helps and what gets in the way"] == "staff"
     assert comments.count() >= 600
     assert set(comments.values_list("respondent_type", flat=True)) >= {
         "child",

@@ -66,6 +66,7 @@ def test_an_inspection_project_imports_its_surveys_free_text_once(
         ("Quick sharing of concerns.", "staff", "police", "Practitioner"),
     ]
     assert segments[0].source.kind == "survey"
+    assert segments[0].source.respondent_type == "staff"  # the survey's audience, not unknown
     with pytest.raises(QualitativeError, match="already in this project"):
         services.survey_import(project=project, survey=survey, by=cast.inspector_a)
     # The answers stay with those who may read the survey's free text: the link inspector and
