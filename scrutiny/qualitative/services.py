@@ -96,7 +96,7 @@ QUOTE_NOT_FROM_EXTRACT = (
 IMPORT_NO_TEXT_COLUMN = "Choose the column that holds the comments."
 IMPORT_UNKNOWN_COLUMN = "There is no column called '{column}' in the file."
 IMPORT_BAD_DATES = (
-    "Some dates in column '{column}' could not be read (rows {rows}). Write dates as "
+    "Some dates in column '{column}' could not be read ({rows}). Write dates as "
     "2026-03-31 or 31/03/2026, or leave the date column unmapped."
 )
 IMPORT_NO_COMMENTS = "None of the rows has any text in column '{column}'."
@@ -378,7 +378,10 @@ def comments_import(
             )
         )
     if bad_dates:
-        shown = ", ".join(str(n) for n in bad_dates[:10]) + (" …" if len(bad_dates) > 10 else "")
+        shown = ("row " if len(bad_dates) == 1 else "rows ") + ", ".join(
+            str(n) for n in bad_dates[:10]
+        )
+        shown += " …" if len(bad_dates) > 10 else ""
         raise QualitativeError(IMPORT_BAD_DATES.format(column=mapping.date, rows=shown))
     if not rows:
         raise QualitativeError(IMPORT_NO_COMMENTS.format(column=mapping.text))

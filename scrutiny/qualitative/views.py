@@ -79,6 +79,11 @@ def _upload(form_file: Any) -> tuple[str, bytes]:
 # --- projects ------------------------------------------------------------------------------------
 
 
+def _counted(count: int, word: str) -> str:
+    """ "1 comment", "3 comments", "1,200 paragraphs"."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 @login_required
 def project_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     partnership = get_object_or_404(Partnership.objects.select_related("area"), slug=slug)
@@ -340,9 +345,12 @@ def comments_map(request: AuthenticatedRequest, pk: int, import_pk: int) -> Http
         except (QualitativeError, texts.TextFileError) as exc:
             form.add_error(None, str(exc))
         else:
-            text = f"Imported {result.comments:,} comments."
+            text = f"Imported {_counted(result.comments, 'comment')}."
             if result.blank_rows:
-                text += f" {result.blank_rows:,} rows had no comment and were left out."
+                text += (
+                    f" {_counted(result.blank_rows, 'row')} had no comment and "
+                    f"{'was' if result.blank_rows == 1 else 'were'} left out."
+                )
             messages.success(request, " ".join([text, *result.notes]))
             return redirect(result.source)
     _log_source_text(request, project, f"Comments upload {pending.filename!r} to map")
@@ -546,7 +554,7 @@ def code_comments(request: AuthenticatedRequest, pk: int, source_pk: int) -> Htt
         except QualitativeError as exc:
             messages.error(request, str(exc))
         else:
-            text = f"'{code.name}' applied to {result.added} {source.unit_word}s."
+            text = f"'{code.name}' applied to {_counted(result.added, source.unit_word)}."
             if result.skipped:
                 text += f" {result.skipped} already had it."
             messages.success(request, text)
@@ -1402,9 +1410,11 @@ def suggestions_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             suggestions=chosen, accept=action == "accept", by=request.user
         )
         if action == "accept":
-            messages.success(request, f"{result.added} comments coded from suggestions.")
+            messages.success(
+                request, f"{_counted(result.added, 'comment')} coded from suggestions."
+            )
         else:
-            messages.success(request, f"{len(chosen)} suggestions rejected.")
+            messages.success(request, f"{_counted(len(chosen), 'suggestion')} rejected.")
     back = reverse("qualitative:assist", args=[project.pk])
     query = request.POST.get("query", "")
     return redirect(f"{back}?{query}" if query else back)

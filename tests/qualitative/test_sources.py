@@ -291,3 +291,11 @@ def test_a_quoted_cell_may_run_over_several_lines(cast: Cast) -> None:
         project=small.project, name="c.csv", data=data.encode(), by=cast.lead_a
     )
     assert pending.preview == [["Two\nlines", "parent"], ['He said "no"', "carer"]]
+
+
+def test_counts_in_messages_agree_with_their_number() -> None:
+    from scrutiny.qualitative.views import _counted
+
+    assert _counted(1, "comment") == "1 comment"
+    assert _counted(0, "row") == "0 rows"
+    assert _counted(1200, "paragraph") == "1,200 paragraphs"
