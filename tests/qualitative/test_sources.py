@@ -172,7 +172,7 @@ def test_it_refuses_a_whole_import_when_some_dates_cannot_be_read(cast: Cast) ->
         project=small.project, name="c.csv", data=bad.encode(), by=cast.lead_a
     )
     before = Segment.objects.count()
-    with pytest.raises(QualitativeError, match="rows 3"):
+    with pytest.raises(QualitativeError, match=r"\(row 3\)"):
         services.comments_import(
             pending=pending,
             mapping=services.ColumnMapping(text="Your comment", date="Date"),
