@@ -93,6 +93,10 @@ QUOTE_NOT_FROM_EXTRACT = (
     "with [name], [place], [date], [redacted] or …, but “{word}” is not in the extract (or not "
     "in that order)."
 )
+CODING_QUOTED = (
+    "'{code}' here is quoted in the quote bank: remove the quote first (from the quote bank), "
+    "then the coding."
+)
 IMPORT_NO_TEXT_COLUMN = "Choose the column that holds the comments."
 IMPORT_UNKNOWN_COLUMN = "There is no column called '{column}' in the file."
 IMPORT_BAD_DATES = (
@@ -821,6 +825,10 @@ def codings_add_whole(
 
 @transaction.atomic
 def coding_delete(*, coding: Coding) -> None:
+    """Remove a coding, unless a quote in the quote bank stands on it: removing it would take
+    the quote with it unseen, so the quote is removed first, on its own page."""
+    if coding.quotes.exists():
+        raise QualitativeError(CODING_QUOTED.format(code=coding.code.name))
     coding.delete()
 
 

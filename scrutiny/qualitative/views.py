@@ -425,7 +425,7 @@ def _codings_html(
             f'<span class="visually-hidden"> of {name} on {where}</span></a>',
             ' <strong class="ds_tag">Quoted</strong>' if c.pk in quoted else "",
         ]
-        if can_change:
+        if can_change and c.pk not in quoted:  # a quoted coding goes after its quote
             parts.append(
                 ' <button type="submit" class="ds_button ds_button--secondary ds_button--small '
                 f'qual-inline-button" formaction="{base}{c.pk}/delete/">Remove'
@@ -674,8 +674,12 @@ def coding(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpRespon
 def coding_delete(request: AuthenticatedRequest, pk: int, coding_pk: int) -> HttpResponse:
     project = _project(request, pk, CHANGE)
     coding = _coding(request, project, coding_pk)
-    services.coding_delete(coding=coding)
-    messages.success(request, f"'{coding.code.name}' removed from “{coding.text[:60]}”.")
+    try:
+        services.coding_delete(coding=coding)
+    except QualitativeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"'{coding.code.name}' removed from “{coding.text[:60]}”.")
     anchor = f"seg-{coding.segment.position}" if coding.segment else ""
     return _back_to_source(coding.source, request, anchor)
 

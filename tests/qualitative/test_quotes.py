@@ -136,3 +136,21 @@ def test_a_quote_keeps_the_extracts_words_in_order(cast: Cast, edited: str, word
     with pytest.raises(QualitativeError) as refused:
         services.quote_update(quote=quote, redacted=edited, note="")
     assert str(refused.value) == services.QUOTE_NOT_FROM_EXTRACT.format(word=word)
+
+
+def test_a_quoted_coding_is_removed_only_after_its_quote(cast: Cast, as_user: Any) -> None:
+    quote = _quote(cast, "The family support team came within a week.")
+    coding = quote.coding
+    with pytest.raises(QualitativeError, match="remove the quote first"):
+        services.coding_delete(coding=coding)
+    url = reverse("qualitative:coding-delete", args=[quote.project.pk, coding.pk])
+    response = as_user(cast.lead_a).post(url, follow=True)
+    assert "remove the quote first" in response.content.decode()
+    assert Quote.objects.filter(pk=quote.pk).exists()
+    # The source page offers no Remove for it, and asks before removing the whole source.
+    page = as_user(cast.lead_a).get(coding.source.get_absolute_url()).text
+    assert f'formaction="/qualitative/{quote.project.pk}/codings/{coding.pk}/delete/"' not in page
+    assert "Remove this source?" in page
+    services.quote_delete(quote=quote)
+    services.coding_delete(coding=coding)
+    assert not type(coding).objects.filter(pk=coding.pk).exists()
