@@ -221,6 +221,9 @@ class Code(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("qualitative:code-edit", args=[self.project_id, self.pk])
+
     def shanarri_labels(self) -> list[str]:
         labels = dict(Shanarri.choices)
         return [str(labels[value]) for value in self.shanarri if value in labels]

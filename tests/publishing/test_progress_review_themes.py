@@ -75,3 +75,4 @@ def test_themes_are_offered_for_the_partnership_s_own_projects_only(cast: Cast) 
         action=helpers.action(plan), obj=small.trust, note="", by=cast.lead_a
     )
     assert link.label == "Coded theme: Trusted relationships (Views of families 2025)"
+    assert link.url == f"/qualitative/{small.project.pk}/codebook/{small.trust.pk}/"
