@@ -197,6 +197,18 @@ _DATES = [
     re.compile(rf"\b(?:{_MONTHS})\.?\s+{_ORDINAL}(?:,?\s+\d{{4}})?\b"),
     re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{4}}\b"),
 ]
+# A UK postcode ("KA7 1AA", "ka71aa") and a street with or without its number ("12 High
+# Street", "Burns Crescent"): where someone lives is a place to hide.
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+_STREET_WORDS = (
+    "Street|St|Road|Rd|Avenue|Ave|Drive|Lane|Crescent|Place|Terrace|Court|Gardens|Way|Close|"
+    "Square|Wynd|Grove|Brae|Loan|Row|Walk|Quadrant|Circle|Vennel"
+)
+_NOT_A_STREET_NAME = r"(?!(?:The|A|An|At|In|On|To|From|Our|My|His|Her|Their|Your|And|Of|For)\b)"
+_STREET = re.compile(
+    rf"(?:\b\d{{1,4}}[A-Za-z]?,?\s+)?\b(?:{_NOT_A_STREET_NAME}[A-Z][a-z'\u2019]+\s+){{1,3}}"
+    rf"(?:{_STREET_WORDS})\b"
+)
 _TITLE_NAME = re.compile(rf"\b{_TITLES}\.?\s+(?:[A-Z]\.\s*)*{_CAPITALISED}(?:\s+{_CAPITALISED})?")
 _NOT_A_NAME = r"(?!(?:At|In|On|To|From|The|Our|My|His|Her|Their|Your|A|An|And|Of|For|With)\b)"
 _SCHOOL = re.compile(
@@ -266,7 +278,8 @@ def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
 
 
 def redact(text: str) -> Redaction:
-    """``text`` with personal names, places, dates, emails and phone numbers replaced."""
+    """``text`` with personal names, places (streets and postcodes too), dates, emails and
+    phone numbers replaced."""
     found: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
 
@@ -282,6 +295,8 @@ def redact(text: str) -> Redaction:
     add(_PHONE, PHONE)
     for pattern in _DATES:
         add(pattern, DATE)
+    add(_POSTCODE, PLACE)
+    add(_STREET, PLACE)
     add(_TITLE_NAME, NAME)
     add(_SCHOOL, PLACE)
     add(_PLACE, PLACE)

@@ -25,6 +25,10 @@ from scrutiny.analysis.redaction import invented, redact
         ("Email k.w@example.org or ring 07700 900123.", "Email [email] or ring [phone number]."),
         ("Call (01292) 612 345 today.", "Call [phone number] today."),
         ("Grace Brown came round.", "[name] came round."),
+        ("We moved to 12 High Street, KA7 1AA.", "We moved to [place], [place]."),
+        ("She lives on Burns Crescent now.", "She lives on [place] now."),
+        ("They moved to Burns Crescent.", "They moved to [place]."),
+        ("Our postcode is ka71aa.", "Our postcode is [place]."),
     ],
 )
 def test_it_replaces_what_could_identify_someone(text: str, expected: str) -> None:
@@ -40,6 +44,8 @@ def test_it_replaces_what_could_identify_someone(text: str, expected: str) -> No
         "Grant funding ended and the club closed.",
         "The 11 to 15 year olds need more support.",
         "Waiting 6 months is too long.",
+        "The Way Forward group was good.",
+        "Staff at the hearing were kind.",
     ],
 )
 def test_it_leaves_ordinary_words_alone(text: str) -> None:
