@@ -83,7 +83,11 @@ class AttributesFields(forms.Form):
 
 class SourceForm(AttributesFields):
     kind = forms.ChoiceField(label="Kind of source", choices=DOCUMENT_KINDS)
-    title = forms.CharField(max_length=200, required=False, help_text="The file name if blank.")
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Needed for pasted text; for a file, its name if left blank.",
+    )
     upload = forms.FileField(
         label="File",
         required=False,
@@ -100,12 +104,17 @@ class SourceForm(AttributesFields):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         upload = data.get("upload")
-        if not upload and not (data.get("text") or "").strip():
+        pasted = (data.get("text") or "").strip()
+        if not upload and not pasted:
             raise forms.ValidationError("Upload a file or paste some text.")
+        if upload and pasted:
+            self.add_error(
+                "text", "Give a file or pasted text, not both: remove the text or the file."
+            )
         if upload and upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file is larger than 20 MB.")
         if not upload and not (data.get("title") or "").strip():
-            self.add_error("title", "Give the source a title.")
+            self.add_error("title", "Give pasted text a title.")
         return data
 
 

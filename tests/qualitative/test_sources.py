@@ -124,6 +124,27 @@ def test_the_add_page_shows_why_a_file_was_refused(cast: Cast, as_user: Any) -> 
     assert "no text layer" in response.content.decode()
 
 
+def test_the_add_page_asks_for_a_file_or_pasted_text_not_both(cast: Cast, as_user: Any) -> None:
+    small = small_project(cast.lead_a)
+    before = Source.objects.count()
+    url = reverse("qualitative:source-add", args=[small.project.pk])
+    both = as_user(cast.lead_a).post(
+        url,
+        {
+            "kind": "document",
+            "respondent_type": "unknown",
+            "upload": SimpleUploadedFile("notes.txt", b"From the file.", "text/plain"),
+            "text": "Pasted words that would be lost.",
+        },
+    )
+    assert "Give a file or pasted text, not both" in both.content.decode()
+    untitled = as_user(cast.lead_a).post(
+        url, {"kind": "document", "respondent_type": "unknown", "text": "Pasted notes."}
+    )
+    assert "Give pasted text a title." in untitled.content.decode()
+    assert Source.objects.count() == before
+
+
 CSV = (
     "Response ID,Who,Service,Your comment,Date\n"
     "1,Foster carer,,We were not invited to the review.,31/03/2025\n"
