@@ -382,3 +382,42 @@ def test_the_counts_of_what_the_team_did_pass_the_disclosure_gate() -> None:
     assert "We met or heard from fewer than 5 children and young people." in young
     assert "Fewer than 5 staff answered our questions." in young
     assert ">2 " not in html and ">3 " not in young
+
+
+@pytest.mark.parametrize(
+    ("records", "onsite", "sentence"),
+    [
+        (None, None, "told of the inspection on 5 January 2026.</p>"),
+        (
+            date(2026, 3, 2),
+            None,
+            "5 January 2026. Inspectors read children's records from 2 March 2026.</p>",
+        ),
+        (
+            None,
+            date(2026, 3, 30),
+            "5 January 2026. Inspectors met staff, children, young people and families from "
+            "30 March 2026.</p>",
+        ),
+        (
+            date(2026, 3, 2),
+            date(2026, 3, 30),
+            "records from 2 March 2026 and met staff, children, young people and families from "
+            "30 March 2026.</p>",
+        ),
+    ],
+)
+def test_the_method_says_when_the_team_read_and_met_in_one_sentence(
+    records: date | None, onsite: date | None, sentence: str
+) -> None:
+    lead = helpers.lead_inspector()
+    inspection = helpers.ready_for_qa(lead)
+    services.inspection_update(
+        inspection=inspection,
+        notification_date=date(2026, 1, 5),
+        records_review_date=records,
+        onsite_date=onsite,
+    )
+    html = render_body(inspection, draft=True)
+    assert sentence in html
+    assert ".." not in html.split('id="h-method"', 1)[1].split("</p>", 1)[0]
