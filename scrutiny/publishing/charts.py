@@ -46,16 +46,7 @@ def grades_chart_svg(bars: Sequence[GradeBar], *, title: str) -> str:
         )
     for index, bar in enumerate(bars):
         y = top + index * row
-        lines = _label_lines(bar.label)
-        first = y + (18 if len(lines) == 1 else 12)
-        spans = "".join(
-            f'<tspan x="{label_width - 8}" y="{first + 14 * n}">{escape(line)}</tspan>'
-            for n, line in enumerate(lines)
-        )
-        parts.append(
-            f'<text font-size="12" fill="{TEXT}" text-anchor="end" '
-            f'font-family="DejaVu Sans, Arial, sans-serif">{spans}</text>'
-        )
+        parts.append(label_text(bar.label, right=label_width - 8, top=y))
         if bar.grade:
             parts.append(
                 f'<rect x="{label_width}" y="{y + 5}" width="{bar.grade * unit:.1f}" height="18" '
@@ -78,9 +69,24 @@ def grades_chart_svg(bars: Sequence[GradeBar], *, title: str) -> str:
 LABEL_CHARACTERS = 44  # what fits the label column at 12px (DejaVu Sans averages about 7px)
 
 
-def _label_lines(label: str) -> list[str]:
-    """A QI's label on at most two lines that fit the label column (the full label is in the
-    chart's description and in the table beside it)."""
+def label_text(label: str, *, right: float, top: float) -> str:
+    """SVG: a bar's label, right-aligned at ``right``, on one or two lines beside a bar whose
+    row starts at ``top``."""
+    lines = label_lines(label)
+    first = top + (18 if len(lines) == 1 else 12)
+    spans = "".join(
+        f'<tspan x="{right}" y="{first + 14 * n}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return (
+        f'<text font-size="12" fill="{TEXT}" text-anchor="end" '
+        f'font-family="DejaVu Sans, Arial, sans-serif">{spans}</text>'
+    )
+
+
+def label_lines(label: str) -> list[str]:
+    """A bar's label (a QI, an area for improvement) on at most two lines that fit the label
+    column (the full label is in the chart's description and in the table beside it)."""
     lines = textwrap.wrap(label, LABEL_CHARACTERS) or [""]
     if len(lines) > 2:
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_CHARACTERS, placeholder="…")]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from scrutiny.publishing.charts import BAR, GRID, TEXT
+from scrutiny.publishing.charts import BAR, GRID, TEXT, label_text
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 
@@ -27,7 +27,7 @@ def progress_alt_text(bars: Sequence[ProgressBar]) -> str:
 
 def progress_chart_svg(bars: Sequence[ProgressBar], *, levels: Sequence[str], title: str) -> str:
     """``levels`` are the scale's labels from least to most progress."""
-    label_width, bar_width, row = 330, 300, 30
+    label_width, bar_width, row = 330, 300, 40
     top, bottom = 30, 70
     height = top + row * len(bars) + bottom
     width = label_width + bar_width + 170
@@ -56,11 +56,7 @@ def progress_chart_svg(bars: Sequence[ProgressBar], *, levels: Sequence[str], ti
         )
     for index, bar in enumerate(bars):
         y = top + index * row
-        label = bar.label if len(bar.label) <= 52 else bar.label[:50] + "…"
-        parts.append(
-            f'<text x="{label_width - 8}" y="{y + 18}" font-size="12" fill="{TEXT}" '
-            f'text-anchor="end" font-family="{FONT}">{escape(label)}</text>'
-        )
+        parts.append(label_text(bar.label, right=label_width - 8, top=y))
         if bar.steps:
             parts.append(
                 f'<rect x="{label_width}" y="{y + 5}" width="{bar.steps * unit:.1f}" '

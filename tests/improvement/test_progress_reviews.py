@@ -155,6 +155,10 @@ def test_publishing_freezes_html_and_a_tagged_pdf_the_public_can_read(cast: Cast
     assert "<caption>Progress judgements</caption>" in page
     assert "The progress scale" in page
     assert "Scrutiny&#x27;s own" not in page  # a note for administrators, not for the public
+    # The index of published reports lists it under its inspection's report.
+    listing = public.get(reverse("publishing:partnerships")).content.decode()
+    url = reverse("publishing:progress-review", args=[review.pk])
+    assert f'href="{url}">Progress review, {review.publication_date:%B %Y}</a>' in listing
     pdf = public.get(reverse("publishing:progress-review-pdf", args=[review.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     data = bytes(version.pdf)

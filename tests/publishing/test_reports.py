@@ -106,6 +106,18 @@ def test_long_qi_titles_are_wrapped_to_fit_the_grades_chart_not_cut() -> None:
     assert len(lines) == 2 and lines[1].endswith("…")
 
 
+def test_long_area_titles_are_wrapped_in_the_progress_chart_too() -> None:
+    from scrutiny.publishing.progress_chart import ProgressBar, progress_chart_svg
+
+    title = "Early intervention for children and families affected by poverty and deprivation"
+    svg = progress_chart_svg(
+        [ProgressBar(title, 3, "Good progress")], levels=["a", "b", "c", "d"], title="Progress"
+    )
+    lines = re.findall(r"<tspan [^>]*>([^<]*)</tspan>", svg)
+    assert " ".join(lines) == title
+    assert all(len(line) <= LABEL_CHARACTERS for line in lines)
+
+
 def test_a_published_report_never_changes_silently() -> None:
     inspection, _, _ = _published(context="Original context.")
     services.inspection_update(inspection=inspection, context="Edited after publication.")
