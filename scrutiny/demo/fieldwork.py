@@ -312,7 +312,7 @@ def _reading_evidence(inspection: Inspection, sample: Sample) -> None:
     if item is None or summary is None:
         return
     EvidenceItem.objects.filter(pk=item.pk).update(
-        source="Results of reading children's records (synthetic)",
+        source="Children's records read by the team (synthetic)",
         summary=summary + "\n(Demonstration content: synthetic readings.)",
     )
     Sample.objects.filter(pk=sample.pk).update(evidence_item=item)

@@ -169,7 +169,7 @@ SA_EVIDENCE = [
     (
         EvidenceItem.Kind.RECORD_READING,
         date(2016, 4, 20),
-        "Results of reading children's records",
+        "Children's records read by the team",
         "Results of reading a statistically valid sample of children's records.",
         [IMPACT_CYP, RISKS, PLANNING_INDIVIDUALS],
     ),
@@ -431,7 +431,7 @@ def build_other_published() -> None:
                     EvidenceItem.Kind.RECORD_READING,
                     date(other.year, 4, 1),
                     "Record reading",
-                    "Results of reading children's records.",
+                    "Children's records read by the team.",
                     keys,
                 )
             ],

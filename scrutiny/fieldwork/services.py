@@ -664,7 +664,7 @@ def _evidence_save(
 
 # The evidence items fieldwork writes are named without counts: their names travel (into the
 # progress reviews that cite them, which are published), their summaries stay with the team.
-READING_EVIDENCE_SOURCE = "Results of reading children's records"
+READING_EVIDENCE_SOURCE = "Children's records read by the team"
 
 
 @transaction.atomic

@@ -246,7 +246,7 @@ class IndicatorSeries(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.title} — {self.partnership.area.name} (SPC chart)"
+        return f"{self.indicator.title} — {self.partnership.area.name} (chart)"
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:chart", args=[self.partnership.slug, self.indicator.key])

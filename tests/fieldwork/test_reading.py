@@ -157,7 +157,7 @@ def test_results_become_an_evidence_item_linked_to_the_questions_qis(
     url = reverse("fieldwork:evidence", args=[inspection_a.pk])
     as_user(cast.inspector_a).post(url)
     item = EvidenceItem.objects.get(kind=EvidenceItem.Kind.RECORD_READING)
-    assert item.source == "Results of reading children's records"  # no count
+    assert item.source == "Children's records read by the team"  # no count
     log = as_user(cast.inspector_a).get(reverse("inspections:evidence", args=[inspection_a.pk]))
     results_url = reverse("fieldwork:results", args=[inspection_a.pk])
     assert f'href="{results_url}">The full record-reading results</a>' in log.text
@@ -212,5 +212,5 @@ def test_the_migration_renames_counted_evidence_names_written_before(
     migration.rename(apps, None)
     item.refresh_from_db()
     typed.refresh_from_db()
-    assert item.source == "Results of reading children's records"
+    assert item.source == "Children's records read by the team"
     assert typed.source == "Reading of 12 case files, typed by an inspector"  # not fieldwork's

@@ -40,7 +40,7 @@ def _check_south_ayrshire() -> None:
     assert all(a.updates.exists() for a in actions)
     support = next(a for a in actions if a.title.startswith("Intensive family support"))
     assert [str(m.target) for m in support.measures.all()] == [
-        "Looked after away from home, aged 11 to 15 — South Ayrshire (SPC chart)"
+        "Looked after away from home, aged 11 to 15 — South Ayrshire (chart)"
     ]
     partnership = plan.partnership
     assert Contact.objects.filter(partnership=partnership).count() == 8
@@ -56,7 +56,7 @@ def _check_south_ayrshire() -> None:
     assert judged[1] == "Significant progress"
     assert "qualitative data" in review.findings.get(area__number=4).narrative
     cited = [str(link.target) for link in review.findings.get(area__number=3).evidence_links.all()]
-    assert "Looked after away from home, aged 11 to 15 — South Ayrshire (SPC chart)" in cited
+    assert "Looked after away from home, aged 11 to 15 — South Ayrshire (chart)" in cited
     html = review.versions.get().html
     assert "Demonstration content." in html
     assert "Leadership has been significantly strengthened" in html

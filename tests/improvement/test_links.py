@@ -139,10 +139,10 @@ def test_a_review_names_linked_evidence_as_it_is_now_called(cast: Cast) -> None:
     services.evidence_link_add(
         finding=review.findings.get(area__number=1), obj=item, note="", by=cast.link_a
     )
-    item.source = "Results of reading children's records"
+    item.source = "Children's records read by the team"
     item.save()
     body = render_body(review, draft=True)
-    assert "Results of reading children&#x27;s records" in body
+    assert "Children&#x27;s records read by the team" in body
     assert "Reading of 3" not in body
     # Once the item is gone, the label kept at linking stands in for it.
     item.delete()

@@ -173,7 +173,7 @@ def test_the_chart_page_has_a_stable_url_and_a_name_for_links(cast: Cast, as_use
     )
     assert str(series) == (
         "Looked after (all placements) per 1,000 children, published rate — South Ayrshire "
-        "(SPC chart)"
+        "(chart)"
     )
     response = as_user(cast.link_a).get(series.get_absolute_url())
     assert response.status_code == 200

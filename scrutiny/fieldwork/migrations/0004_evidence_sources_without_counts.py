@@ -6,7 +6,7 @@ import re
 
 from django.db import migrations
 
-READING = "Results of reading children's records"
+READING = "Children's records read by the team"
 
 
 def rename(apps, schema_editor):
