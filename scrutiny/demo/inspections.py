@@ -525,8 +525,9 @@ def build_east_ayrshire() -> None:
         parents_met=37,
         young_people_working_well="Staff work well together to keep children and young people "
         "safe.\nChildren and young people are listened to when plans are made about them.",
-        young_people_get_better="More young people should be able to see the same worker for "
-        "longer.",
+        # The area for improvement below, in plain words.
+        young_people_get_better="Plans for children and young people should say how everyone "
+        "will know that things are getting better.",
     )
     _force_status(
         inspection, [(Status.NOTIFIED, notified), (Status.EVIDENCE, date(2026, 7, 6))], lead
