@@ -172,8 +172,7 @@ def test_the_chart_page_has_a_stable_url_and_a_name_for_links(cast: Cast, as_use
         partnership__slug="south-ayrshire", indicator__key="sgs_lac_ratio_all"
     )
     assert str(series) == (
-        "Looked after (all placements) per 1,000 children, published rate — South Ayrshire "
-        "(chart)"
+        "Looked after (all placements) per 1,000 children, published rate — South Ayrshire (chart)"
     )
     response = as_user(cast.link_a).get(series.get_absolute_url())
     assert response.status_code == 200
