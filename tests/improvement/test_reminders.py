@@ -92,3 +92,11 @@ def test_completed_actions_and_draft_plans_send_nothing(cast: Cast) -> None:
     _send()
     assert mail.outbox == []
     assert Action.objects.count() == 1
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "31/12/2026"])
+def test_a_date_it_cannot_act_on_is_refused_with_a_message(cast: Cast, day: str) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--date must be"):
+        _send("--date", day, "--dry-run")

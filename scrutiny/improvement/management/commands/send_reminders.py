@@ -13,6 +13,10 @@ from django.utils import timezone
 from scrutiny.improvement.reminders import reminders_plan, reminders_send
 
 
+# Reminders look a few weeks either side of the day: the calendar's ends leave no room.
+EARLIEST, LATEST = date(2000, 1, 1), date(9000, 12, 31)
+
+
 class Command(BaseCommand):
     help = __doc__
 
@@ -33,6 +37,10 @@ class Command(BaseCommand):
                 today = date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError(f"--date must be YYYY-MM-DD, not {options['date']!r}.") from None
+            if not EARLIEST <= today <= LATEST:
+                raise CommandError(
+                    f"--date must be between {EARLIEST} and {LATEST}, not {options['date']}."
+                )
         if options["dry_run"]:
             run = reminders_plan(today=today)
             for email in run.emails:
