@@ -307,7 +307,7 @@ def _lines(result: SpcResult, frame: _Frame, *, show_near_limits: bool) -> str:
     """Centre line, limits (dashed), near limits (dotted, optional) and target, with labels
     for the latest group in the right margin."""
     points = result.points
-    centre_name = "Median" if result.chart is Chart.RUN else "Mean"
+    centre_name = "Median" if result.chart is Chart.RUN else "Average"  # as the summary says
     series: list[tuple[str, str, list[float | None], str, str]] = [
         ("centre", centre_name, [point.centre for point in points], "", "1.5"),
         ("upper", "Upper limit", [point.upper for point in points], "6 4", "1.2"),

@@ -290,3 +290,13 @@ def test_y_axis_labels_have_no_floating_point_noise() -> None:
     assert axis is not None
     labels = [e.text or "" for e in axis.iter(f"{SVG}text") if e.get("text-anchor") == "end"]
     assert labels == ["-0.2", "0.0", "0.2", "0.4", "0.6"]
+
+
+def test_the_centre_line_is_named_as_the_summary_names_it() -> None:
+    def labels(root: ET.Element) -> set[str]:
+        return {"".join(node.itertext()) for node in root.iter(f"{SVG}text")}
+
+    assert any(text.startswith("Average") for text in labels(render(xmr())))
+    assert not any(text.startswith("Mean") for text in labels(render(xmr())))
+    run = run_chart(periods=PERIODS, values=VALUES)
+    assert any(text.startswith("Median") for text in labels(render(run)))

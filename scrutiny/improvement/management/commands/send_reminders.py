@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from scrutiny.improvement.reminders import reminders_plan, reminders_send
 
-
 # Reminders look a few weeks either side of the day: the calendar's ends leave no room.
 EARLIEST, LATEST = date(2000, 1, 1), date(9000, 12, 31)
 
