@@ -254,6 +254,8 @@ def sample_draw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     current = selectors.current_return(inspection=inspection)
     population = len(services.population(current)) if current else 0
     suggested: int | None = None
+    # The settings the suggestion was worked out for, so the page names them.
+    suggested_for = (0.9, 0.15)
     if population:
         suggested = services.suggested_size(population_size=population)
     form = SampleDrawForm(
@@ -273,6 +275,7 @@ def sample_draw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             except FieldworkError as error:
                 form.add_error("margin", str(error))
             else:
+                suggested_for = (data["confidence"], margin)
                 form = SampleDrawForm(initial={**data, "size": suggested})
         else:
             try:
@@ -313,8 +316,15 @@ def sample_draw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             current=current,
             population=population,
             suggested=suggested,
+            suggested_confidence=_percent(suggested_for[0]),
+            suggested_margin=_percent(suggested_for[1]),
         ),
     )
+
+
+def _percent(fraction: float) -> str:
+    """0.95 as "95", 0.025 as "2.5": for "95% confidence", "±2.5 percentage points"."""
+    return f"{round(fraction * 100, 3):g}"
 
 
 @login_required

@@ -139,3 +139,31 @@ def test_the_draw_page_says_why_a_margin_is_refused(
     )
     assert response.status_code == 200
     assert b"at most 0.5 (50%), not 0.7." in response.content
+
+
+def test_suggest_a_size_names_the_confidence_and_margin_it_used(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given a return of 240 children
+    When the team asks for a size at 95% confidence and a margin of 0.05
+    Then the page says the suggestion is for 95% and ±5 percentage points
+    """
+    import_return(inspection_a, cast.lead_a, 240)
+    response = as_user(cast.inspector_a).post(
+        reverse("fieldwork:sample-draw", args=[inspection_a.pk]),
+        {
+            "confidence": "0.95",
+            "margin": "0.05",
+            "size": "",
+            "minimum": "0",
+            "template": services.default_template().pk,
+            "action": "suggest",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "For 95% confidence and a margin of ±5 percentage points the suggested sample is "
+        "<strong>148</strong>" in response.text
+    )
+    assert "90% confidence" not in response.text
