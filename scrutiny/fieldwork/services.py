@@ -368,6 +368,7 @@ def sample_create(
         confidence=confidence,
         margin=margin,
         strata=list(strata),
+        minimum=minimum,
         seed=used_seed,
         allocation=[
             {"stratum": line.stratum, "population": line.population, "allocated": line.allocated}

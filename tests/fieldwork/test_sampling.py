@@ -167,3 +167,95 @@ def test_suggest_a_size_names_the_confidence_and_margin_it_used(
         "<strong>148</strong>" in response.text
     )
     assert "90% confidence" not in response.text
+
+
+def _draw_on_the_page(client: Any, inspection: Any, **fields: Any) -> Any:
+    return client.post(
+        reverse("fieldwork:sample-draw", args=[inspection.pk]),
+        {
+            "confidence": "0.9",
+            "margin": "0.15",
+            "template": services.default_template().pk,
+            **fields,
+        },
+    )
+
+
+def test_redrawing_with_the_inputs_the_sample_page_shows_gives_the_same_sample(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given a sample drawn with a minimum of 2 per stratum, which changes its allocation
+    When it is drawn again with the size, strata, minimum and seed the sample page shows
+    Then the same children are drawn; without the minimum they are not
+    """
+    import_return(inspection_a, cast.lead_a, 40)
+    client = as_user(cast.inspector_a)
+    inputs = {"size": "8", "strata": ["placement"], "minimum": "2", "seed": "5"}
+    assert _draw_on_the_page(client, inspection_a, **inputs).status_code == 302
+    sample = Sample.objects.get(inspection=inspection_a)
+    chosen = sorted(sample.records.values_list("child__child_id", flat=True))
+    page = client.get(reverse("fieldwork:sample", args=[inspection_a.pk])).text
+    assert (
+        '<dt class="ds_summary-list__key">Minimum per stratum</dt>'
+        '<dd class="ds_summary-list__value">2</dd>' in page
+    )
+    assert "seed, return, size, strata and minimum per stratum gives the same sample" in page
+    shown = {
+        "size": str(sample.size),
+        "strata": sample.strata,
+        "minimum": str(sample.minimum),
+        "seed": str(sample.seed),
+    }
+    assert _draw_on_the_page(client, inspection_a, **shown).status_code == 302
+    again = Sample.objects.get(inspection=inspection_a)
+    assert sorted(again.records.values_list("child__child_id", flat=True)) == chosen
+    assert again.allocation == sample.allocation
+    _draw_on_the_page(client, inspection_a, **{**shown, "minimum": "0"})
+    without = Sample.objects.get(inspection=inspection_a)
+    assert without.allocation != sample.allocation
+
+
+def test_the_migration_gives_earlier_samples_the_minimum_their_allocation_shows(
+    cast: Any, inspection_a: Any
+) -> None:
+    """
+    Given samples stored before the minimum was kept
+    When the migration runs
+    Then each gets the smallest minimum that gives its allocation, or 0 marked as not known
+    """
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("scrutiny.fieldwork.migrations.0005_sample_minimum")
+    import_return(inspection_a, cast.lead_a, 40)
+    sample = services.sample_draw(
+        inspection=inspection_a,
+        size=8,
+        strata=["placement"],
+        seed=5,
+        minimum=2,
+        by=cast.inspector_a,
+    )
+    Sample.objects.filter(pk=sample.pk).update(minimum=0)
+    migration.record(apps, None)
+    sample.refresh_from_db()
+    assert (sample.minimum, sample.minimum_source) == (2, "allocation")
+    chosen = sorted(sample.records.values_list("child__child_id", flat=True))
+    again = services.sample_draw(
+        inspection=inspection_a,
+        size=sample.size,
+        strata=sample.strata,
+        seed=sample.seed,
+        minimum=sample.minimum,
+        by=cast.inspector_a,
+    )
+    assert sorted(again.records.values_list("child__child_id", flat=True)) == chosen
+    impossible = [{"stratum": "a", "population": 5, "allocated": 5}]
+    Sample.objects.filter(pk=again.pk).update(allocation=impossible, size=3)
+    migration.record(apps, None)
+    again.refresh_from_db()
+    assert (again.minimum, again.minimum_source) == (0, "default")
+    page_text = again.get_minimum_source_display()
+    assert page_text == "Not known: the default is shown"
