@@ -180,6 +180,41 @@ class ReadingMetaForm(forms.Form):
         )
 
 
+class SecondReadingMetaForm(forms.Form):
+    """Who made a second reading: the reader's own pair, or (for the lead inspector or an
+    administrator, who must say so) another pair they record it for."""
+
+    pair = forms.ModelChoiceField(
+        queryset=ReadingPair.objects.none(),
+        empty_label="Choose the pair",
+        label="Reading pair",
+        help_text="The pair making this second reading: not the pair that read it first.",
+    )
+    readers = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Read by",
+        help_text="Leave empty to record the pair's names.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        pairs: Any,
+        on_behalf_allowed: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["pair"]).queryset = pairs
+        if on_behalf_allowed:
+            self.fields["on_behalf"] = forms.BooleanField(
+                required=False,
+                label="I am recording this second reading on behalf of the pair chosen",
+                help_text="Tick when you are not in that pair (for example, typing up a "
+                "reading made on paper).",
+            )
+
+
 class TemplateLoadForm(forms.Form):
     file = forms.FileField(
         label="Template definition (JSON)",

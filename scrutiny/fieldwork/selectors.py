@@ -19,6 +19,7 @@ from scrutiny.fieldwork.models import (
     PreInspectionReturn,
     QuestionKind,
     Reading,
+    ReadingPair,
     ReturnChild,
     Sample,
     SampledRecord,
@@ -108,6 +109,13 @@ def reading_progress(*, sample: Sample) -> Progress:
         moderation_chosen=counts["moderation"],
         moderation_read=readings[True],
     )
+
+
+def pairs_of_reader(*, inspection: Inspection, user: Any) -> QuerySet[ReadingPair]:
+    """The reading pairs of an inspection that the user is in (as inspector or local reader)."""
+    return ReadingPair.objects.filter(
+        Q(inspector=user) | Q(local_reader=user), inspection=inspection
+    ).order_by("number")
 
 
 def sample_of(*, inspection: Inspection) -> Sample | None:

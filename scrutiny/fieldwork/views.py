@@ -24,6 +24,7 @@ from scrutiny.fieldwork.forms import (
     RecordAssignForm,
     ReturnUploadForm,
     SampleDrawForm,
+    SecondReadingMetaForm,
     SurveyForm,
     SurveyUploadForm,
     TemplateLoadForm,
@@ -34,6 +35,7 @@ from scrutiny.fieldwork.loader import DATA, template_as_data
 from scrutiny.fieldwork.models import (
     ListKind,
     PreInspectionReturn,
+    Reading,
     ReadingPair,
     ReadingTemplate,
     Sample,
@@ -503,16 +505,20 @@ def _record_reading(
             initial[answer.question.key] = answer.text or answer.value
     form_class = reading_form_class(questions)
     form = form_class(request.POST or None, initial=initial)
-    meta = ReadingMetaForm(
-        request.POST or None,
-        inspection=inspection,
-        prefix="meta",
-        initial={
-            "pair": (existing.pair_id if existing else None)
-            or (None if is_moderation else record.pair_id),
-            "readers": existing.readers if existing else "",
-        },
-    )
+    meta: ReadingMetaForm | SecondReadingMetaForm
+    first_pair_notice = ""
+    if is_moderation:
+        meta, first_pair_notice = _second_reading_meta(request, record, existing)
+    else:
+        meta = ReadingMetaForm(
+            request.POST or None,
+            inspection=inspection,
+            prefix="meta",
+            initial={
+                "pair": existing.pair_id if existing else record.pair_id,
+                "readers": existing.readers if existing else "",
+            },
+        )
     if request.method == "POST" and form.is_valid() and meta.is_valid():
         answers = {
             key: ("" if value is None else str(value)) for key, value in form.cleaned_data.items()
@@ -525,6 +531,7 @@ def _record_reading(
                 is_moderation=is_moderation,
                 pair=meta.cleaned_data["pair"],
                 readers=meta.cleaned_data["readers"],
+                on_behalf=bool(meta.cleaned_data.get("on_behalf")),
             )
         except FieldworkError as error:
             form.add_error(None, str(error))
@@ -558,10 +565,57 @@ def _record_reading(
             meta=meta,
             sections=sections,
             existing=existing,
+            recorded_on_behalf=bool(
+                existing
+                and existing.pair
+                and not services.pair_member(existing.pair, existing.recorded_by)
+            ),
+            first_pair_notice=first_pair_notice,
             is_moderation=is_moderation,
             assign_form=RecordAssignForm(inspection=inspection, initial={"pair": record.pair_id}),
         ),
     )
+
+
+def _second_reading_meta(
+    request: AuthenticatedRequest, record: SampledRecord, existing: Reading | None
+) -> tuple[SecondReadingMetaForm, str]:
+    """The pair box of a second reading: the reader's own pairs (every pair for the lead
+    inspector or an administrator), set to their pair that did not read the record first; and
+    a notice when the reader was in the first reading's pair."""
+    inspection = record.sample.inspection
+    user = request.user
+    on_behalf_allowed = user.has_perm("fieldwork.record_for_any_pair", inspection)
+    first = record.readings.filter(is_moderation=False).select_related("pair").first()
+    first_pair_id = first.pair_id if first else None
+    own = selectors.pairs_of_reader(inspection=inspection, user=user)
+    pairs = (
+        ReadingPair.objects.filter(inspection=inspection).exclude(
+            pk__in=[first_pair_id] if first_pair_id else []
+        )
+        if on_behalf_allowed
+        else own
+    )
+    default = existing.pair_id if existing else None
+    if default is None:
+        default = next((pair.pk for pair in own if pair.pk != first_pair_id), None)
+    notice = ""
+    if first is not None and first.pair is not None and services.pair_member(first.pair, user):
+        notice = services.SECOND_READING_BY_FIRST_PAIR.format(
+            number=first.pair.number, reference=record.reference
+        )
+    form = SecondReadingMetaForm(
+        request.POST or None,
+        pairs=pairs,
+        on_behalf_allowed=on_behalf_allowed,
+        prefix="meta",
+        initial={
+            "pair": default,
+            "readers": existing.readers if existing else "",
+            "on_behalf": bool(existing and default and default not in {p.pk for p in own}),
+        },
+    )
+    return form, notice
 
 
 @login_required
