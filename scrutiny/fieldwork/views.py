@@ -141,10 +141,17 @@ def return_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except FieldworkError as error:
             form.add_error(None, str(error))
         else:
+            kept = selectors.sample_of(inspection=inspection)
             messages.success(
                 request,
                 f"Return imported: {stored.children_count} children on the lists, as at "
-                f"{stored.as_at:%d %B %Y}.",
+                f"{stored.as_at:%d %B %Y}."
+                + (
+                    " The sample stays on the return it was drawn from, as at "
+                    f"{kept.pi_return.as_at:%d %B %Y}."
+                    if kept is not None
+                    else ""
+                ),
             )
             return redirect("fieldwork:return", inspection.pk)
     current = selectors.current_return(inspection=inspection)
@@ -170,6 +177,7 @@ def return_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             inspection,
             form=form,
             current=current,
+            sample=selectors.sample_of(inspection=inspection),
             summary=selectors.return_summary(pi_return=current) if current else [],
             rejected=rejected,
             problems=rejected.check.problems[:PROBLEMS_SHOWN] if rejected else [],
@@ -316,6 +324,7 @@ def sample_draw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             inspection,
             form=form,
             current=current,
+            sample=selectors.sample_of(inspection=inspection),
             population=population,
             suggested=suggested,
             suggested_confidence=_percent(suggested_for[0]),

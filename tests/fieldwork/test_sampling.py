@@ -7,12 +7,13 @@ import io
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from scrutiny.accounts.models import AccessLogEntry
 from scrutiny.fieldwork import services
 from scrutiny.fieldwork.models import Sample
-from tests.fieldwork.helpers import AS_AT, HEADER, drawn_sample, import_return
+from tests.fieldwork.helpers import AS_AT, HEADER, drawn_sample, import_return, return_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +260,52 @@ def test_the_migration_gives_earlier_samples_the_minimum_their_allocation_shows(
     assert (again.minimum, again.minimum_source) == (0, "default")
     page_text = again.get_minimum_source_display()
     assert page_text == "Not known: the default is shown"
+
+
+def test_a_new_return_after_the_sample_is_flagged_and_the_sample_keeps_its_return(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given a sample drawn from a return of 30 children
+    When the partnership imports a new return of 3 children
+    Then the import page warned first, the sample stays on the earlier return, and the
+    overview, sample and draw pages say the sample was drawn from the earlier return
+    """
+    sample = drawn_sample(inspection_a, cast.inspector_a, children=30, size=10)
+    earlier = sample.pi_return
+    client = as_user(cast.lead_a)
+    return_url = reverse("fieldwork:return", args=[inspection_a.pk])
+    before = client.get(return_url).text
+    assert 'id="import-keeps-sample"' in before
+    assert "Importing a new return does not change it" in before
+    response = client.post(
+        return_url,
+        {"file": SimpleUploadedFile("new.csv", return_csv(3)), "as_at": "2026-02-28"},
+        follow=True,
+    )
+    assert "The sample stays on the return it was drawn from, as at 31 January 2026." in (
+        response.text
+    )
+    sample.refresh_from_db()
+    assert sample.pi_return == earlier
+    assert set(sample.records.values_list("child__pi_return", flat=True)) == {earlier.pk}
+    for name, user in (
+        ("fieldwork:overview", cast.lead_a),
+        ("fieldwork:sample", cast.lead_a),
+        ("fieldwork:sample-draw", cast.inspector_a),
+        ("fieldwork:return", cast.lead_a),
+    ):
+        page = as_user(user).get(reverse(name, args=[inspection_a.pk])).text
+        assert "The sample was drawn from an earlier return." in page, name
+        assert (
+            "drawn from the return as at 31 January 2026 (imported" in page
+            and "A newer return, as at 28 February 2026, was imported" in page
+        ), name
+
+
+def test_pages_say_nothing_of_an_earlier_return_when_the_sample_is_on_the_current_one(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    drawn_sample(inspection_a, cast.inspector_a)
+    page = as_user(cast.lead_a).get(reverse("fieldwork:overview", args=[inspection_a.pk])).text
+    assert "earlier return" not in page
