@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -34,6 +35,9 @@ class ReturnUploadForm(forms.Form):
     )
 
 
+MARGIN_OUT_OF_RANGE = (
+    "The margin of error must be more than 0 and at most 0.5 (50%), not {margin:g}."
+)
 CONFIDENCE_CHOICES = [("0.9", "90%"), ("0.95", "95%"), ("0.99", "99%")]
 
 
@@ -82,6 +86,13 @@ class SampleDrawForm(forms.Form):
         queryset=ReadingTemplate.objects.all(),
         empty_label=None,
     )
+
+    def clean_margin(self) -> Decimal:
+        margin: Decimal = self.cleaned_data["margin"]
+        # Here, not only in the service, so the message stands by the field it is about.
+        if not 0 < margin <= Decimal("0.5"):
+            raise forms.ValidationError(MARGIN_OUT_OF_RANGE.format(margin=float(margin)))
+        return margin
 
 
 class ReadingPairForm(forms.Form):
