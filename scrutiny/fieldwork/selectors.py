@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -116,6 +117,21 @@ def pairs_of_reader(*, inspection: Inspection, user: Any) -> QuerySet[ReadingPai
     return ReadingPair.objects.filter(
         Q(inspector=user) | Q(local_reader=user), inspection=inspection
     ).order_by("number")
+
+
+def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key reading runs of digits as numbers: age band 5-11 before 12-15."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
+def allocation_lines(*, sample: Sample) -> list[dict[str, Any]]:
+    """The allocation table in reading order (numbers as numbers). Only for showing: the draw
+    itself takes strata in name order, as stored, so that a seed repeats it."""
+    return sorted(sample.allocation, key=lambda line: _natural(str(line["stratum"])))
 
 
 def sample_of(*, inspection: Inspection) -> Sample | None:

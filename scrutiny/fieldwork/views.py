@@ -252,6 +252,7 @@ def sample_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             inspection,
             sample=sample,
             rows=rows,
+            allocation=selectors.allocation_lines(sample=sample) if sample else [],
             current=selectors.current_return(inspection=inspection),
             strata_labels=services.STRATA_COLUMNS,
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -309,3 +310,31 @@ def test_pages_say_nothing_of_an_earlier_return_when_the_sample_is_on_the_curren
     drawn_sample(inspection_a, cast.inspector_a)
     page = as_user(cast.lead_a).get(reverse("fieldwork:overview", args=[inspection_a.pk])).text
     assert "earlier return" not in page
+
+
+def test_the_sample_page_lists_age_band_strata_in_numeric_order(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given a sample stratified by age band
+    When the sample page shows the allocation
+    Then the bands run 0-4, 5-11, 12-15, 16-17, not in text order
+    """
+    header = HEADER
+    bands = ["0-4", "5-11", "12-15", "16-17"]
+    lines = [header] + [
+        f"cp_register,C{n:03},,{bands[n % 4]},female,,2025-01-01,," for n in range(20)
+    ]
+    services.return_import(
+        inspection=inspection_a,
+        name="r.csv",
+        data=("\n".join(lines) + "\n").encode(),
+        as_at=AS_AT,
+        by=cast.lead_a,
+    )
+    services.sample_draw(
+        inspection=inspection_a, size=8, strata=["age_band"], seed=1, by=cast.inspector_a
+    )
+    page = as_user(cast.inspector_a).get(reverse("fieldwork:sample", args=[inspection_a.pk]))
+    table = page.text[page.text.index("<h2>Allocation</h2>") : page.text.index("Sampled records")]
+    assert re.findall(r"<tr><td>([\d-]+)</td>", table) == bands
