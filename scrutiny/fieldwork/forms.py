@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any, cast
 
@@ -124,12 +125,18 @@ class ReadingPairForm(forms.Form):
         return cleaned
 
 
+def moderation_count(sample_size: int) -> int:
+    """The suggested number of second readings: a fifth of the sample, at least 5 (all of a
+    sample smaller than that)."""
+    return min(sample_size, max(5, math.ceil(sample_size / 5)))
+
+
 class ModerationForm(forms.Form):
     count = forms.IntegerField(
         label="Records to read a second time",
         min_value=1,
-        initial=20,
-        help_text="Chosen at random from the records read once.",
+        help_text="Chosen at random from the records read once. Suggested: a fifth of the "
+        "sample, at least 5.",
     )
     seed = forms.IntegerField(label="Seed", min_value=0, required=False)
 

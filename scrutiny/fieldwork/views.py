@@ -28,6 +28,7 @@ from scrutiny.fieldwork.forms import (
     SurveyForm,
     SurveyUploadForm,
     TemplateLoadForm,
+    moderation_count,
     reading_form_class,
     today,
 )
@@ -407,7 +408,9 @@ def reading(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 for record in (selectors.sample_records(sample=sample) if sample else [])
             ],
             progress=selectors.reading_progress(sample=sample) if sample else None,
-            moderation_form=ModerationForm(),
+            moderation_form=ModerationForm(
+                initial={"count": moderation_count(sample.size) if sample else None}
+            ),
         ),
     )
 

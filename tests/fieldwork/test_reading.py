@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
@@ -365,3 +366,12 @@ def test_the_migration_renames_counted_evidence_names_written_before(
     typed.refresh_from_db()
     assert item.source == "Children's records read by the team"
     assert typed.source == "Reading of 12 case files, typed by an inspector"  # not fieldwork's
+
+
+@pytest.mark.parametrize(("size", "suggested"), [(3, 3), (10, 5), (27, 6), (100, 20)])
+def test_the_second_reading_count_suggests_a_fifth_of_the_sample_at_least_5(
+    cast: Any, inspection_a: Any, as_user: Any, size: int, suggested: int
+) -> None:
+    drawn_sample(inspection_a, cast.inspector_a, children=120, size=size)
+    page = as_user(cast.inspector_a).get(reverse("fieldwork:reading", args=[inspection_a.pk]))
+    assert re.search(rf'name="count" value="{suggested}"', page.text)
