@@ -250,3 +250,24 @@ def test_sample_commands_do_not_start_django(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_the_minimum_per_stratum_is_an_option_and_printed_to_repeat_the_draw(
+    tmp_path: Path,
+) -> None:
+    """
+    Given a return whose smallest stratum would get 1 row of 10
+    When it is sampled with --minimum 3
+    Then the stratum gets 3, and the printed repeat line names the minimum
+    """
+    source = write_return(tmp_path / "return.csv")
+    arguments = ["sample", str(source), "--size", "10", "--strata", "process"]
+    result = runner.invoke(
+        app, [*arguments, "--minimum", "3", "--seed", "4", "-o", str(tmp_path / "a.csv")]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"^CP register\s+20\s+3$", result.stdout, re.MULTILINE)
+    match = re.search(r"repeat this draw with (--seed \d+ --minimum \d+)", result.stdout)
+    assert match is not None
+    runner.invoke(app, [*arguments, *match[1].split(), "-o", str(tmp_path / "b.csv")])
+    assert read_sample(tmp_path / "a.csv") == read_sample(tmp_path / "b.csv")

@@ -218,6 +218,8 @@ rules.add_perm("fieldwork.view_child_level", fieldwork_team | fieldwork_partners
 rules.add_perm("fieldwork.draw_sample", fieldwork_team)
 rules.add_perm("fieldwork.manage_reading", fieldwork_team)
 rules.add_perm("fieldwork.record_reading", fieldwork_team | is_fieldwork_local_reader)
+# A reading belongs to the reader's own pair; the lead may record one for another pair.
+rules.add_perm("fieldwork.record_for_any_pair", is_administrator | leads_inspection)
 # Aggregate results (protected by the disclosure-control gate): inspectorate working views.
 rules.add_perm("fieldwork.view_results", inspectorate_on_inspection)
 rules.add_perm("fieldwork.manage_surveys", fieldwork_team)

@@ -1,9 +1,10 @@
 """``scrutiny sample-size`` and ``scrutiny sample``: size and draw a sample of records.
 
 ``sample`` reads a CSV of the pre-inspection return (one row per child, a header row first),
-draws a stratified random sample with proportional allocation, and writes the sampled rows,
-in input order, with a final ``stratum`` column. The seed is always printed, so that the draw
-can be repeated with ``--seed``.
+draws a stratified random sample with proportional allocation (``--minimum`` rows guaranteed to
+each stratum), and writes the sampled rows, in input order, with a final ``stratum`` column. The
+seed is always printed with the minimum, so that the draw can be repeated with ``--seed`` and
+``--minimum``.
 
 Neither command starts Django, and the analysis (NumPy, SciPy) is imported only when a command
 runs. Bad input stops with one line on stderr and exit code 2.
@@ -114,6 +115,12 @@ def sample_command(
     seed: Annotated[
         int | None, typer.Option(help="Seed of the random draw (printed when not given).")
     ] = None,
+    minimum: Annotated[
+        int,
+        typer.Option(
+            help="Rows guaranteed to each stratum (the rest shared proportionally).", min=0
+        ),
+    ] = 0,
 ) -> None:
     """Draw a stratified random sample of rows (proportional allocation), reproducible by seed."""
     from scrutiny.analysis import sampling
@@ -127,14 +134,19 @@ def sample_command(
         ]
         used_seed = sampling.random_seed() if seed is None else seed
         try:
-            drawn = sampling.stratified_sample(strata=labels, size=size, seed=used_seed)
+            drawn = sampling.stratified_sample(
+                strata=labels, size=size, seed=used_seed, minimum=minimum
+            )
         except sampling.SamplingError as error:
             raise InputProblem(MESSAGE_ANALYSIS.format(message=error)) from None
         _write_sample(output, header, [[*rows[i], labels[i]] for i in drawn.indices])
     except InputProblem as problem:
         raise fail(problem) from None
     typer.echo(f"Sampled {drawn.size} of {len(rows)} rows from {file} into {output}.")
-    typer.echo(f"Seed: {used_seed} (repeat this draw with --seed {used_seed})")
+    typer.echo(
+        f"Seed: {used_seed} (repeat this draw with --seed {used_seed} --minimum {minimum}, "
+        "the same file, --size and --strata)"
+    )
     typer.echo(allocation_text(drawn.allocation), nl=False)
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -34,6 +36,9 @@ class ReturnUploadForm(forms.Form):
     )
 
 
+MARGIN_OUT_OF_RANGE = (
+    "The margin of error must be more than 0 and at most 0.5 (50%), not {margin:g}."
+)
 CONFIDENCE_CHOICES = [("0.9", "90%"), ("0.95", "95%"), ("0.99", "99%")]
 
 
@@ -83,6 +88,13 @@ class SampleDrawForm(forms.Form):
         empty_label=None,
     )
 
+    def clean_margin(self) -> Decimal:
+        margin: Decimal = self.cleaned_data["margin"]
+        # Here, not only in the service, so the message stands by the field it is about.
+        if not 0 < margin <= Decimal("0.5"):
+            raise forms.ValidationError(MARGIN_OUT_OF_RANGE.format(margin=float(margin)))
+        return margin
+
 
 class ReadingPairForm(forms.Form):
     inspector = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose…")
@@ -113,12 +125,18 @@ class ReadingPairForm(forms.Form):
         return cleaned
 
 
+def moderation_count(sample_size: int) -> int:
+    """The suggested number of second readings: a fifth of the sample, at least 5 (all of a
+    sample smaller than that)."""
+    return min(sample_size, max(5, math.ceil(sample_size / 5)))
+
+
 class ModerationForm(forms.Form):
     count = forms.IntegerField(
         label="Records to read a second time",
         min_value=1,
-        initial=20,
-        help_text="Chosen at random from the records read once.",
+        help_text="Chosen at random from the records read once. Suggested: a fifth of the "
+        "sample, at least 5.",
     )
     seed = forms.IntegerField(label="Seed", min_value=0, required=False)
 
@@ -178,6 +196,41 @@ class ReadingMetaForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["pair"]).queryset = ReadingPair.objects.filter(
             inspection=inspection
         )
+
+
+class SecondReadingMetaForm(forms.Form):
+    """Who made a second reading: the reader's own pair, or (for the lead inspector or an
+    administrator, who must say so) another pair they record it for."""
+
+    pair = forms.ModelChoiceField(
+        queryset=ReadingPair.objects.none(),
+        empty_label="Choose the pair",
+        label="Reading pair",
+        help_text="The pair making this second reading: not the pair that read it first.",
+    )
+    readers = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Read by",
+        help_text="Leave empty to record the pair's names.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        pairs: Any,
+        on_behalf_allowed: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["pair"]).queryset = pairs
+        if on_behalf_allowed:
+            self.fields["on_behalf"] = forms.BooleanField(
+                required=False,
+                label="I am recording this second reading on behalf of the pair chosen",
+                help_text="Tick when you are not in that pair (for example, typing up a "
+                "reading made on paper).",
+            )
 
 
 class TemplateLoadForm(forms.Form):

@@ -220,8 +220,17 @@ class TemplateQuestion(models.Model):
 # --- the sample and the reading ------------------------------------------------------------
 
 
+class MinimumSource(models.TextChoices):
+    """Where a sample's minimum per stratum comes from."""
+
+    RECORDED = "recorded", "Recorded when the sample was drawn"
+    ALLOCATION = "allocation", "Worked out from the allocation"
+    DEFAULT = "default", "Not known: the default is shown"
+
+
 class Sample(InInspection):
-    """The records drawn for reading: the draw can be repeated from the seed and allocation."""
+    """The records drawn for reading: the same return, size, strata, minimum per stratum and
+    seed draw the same records again."""
 
     inspection = models.OneToOneField(Inspection, on_delete=models.CASCADE, related_name="sample")
     pi_return = models.ForeignKey(
@@ -233,6 +242,12 @@ class Sample(InInspection):
     confidence = models.FloatField(default=0.9)
     margin = models.FloatField(default=0.15)
     strata = models.JSONField(default=list, help_text="Columns whose values define the strata.")
+    minimum = models.PositiveIntegerField(
+        "minimum per stratum", default=0, help_text="Records guaranteed to each stratum."
+    )
+    minimum_source = models.CharField(
+        max_length=20, choices=MinimumSource.choices, default=MinimumSource.RECORDED
+    )
     seed = models.BigIntegerField()
     allocation = models.JSONField(default=list)
     template = models.ForeignKey(ReadingTemplate, on_delete=models.PROTECT, related_name="samples")

@@ -333,7 +333,11 @@ def reading_summary_text(*, sample: Sample) -> str | None:
         "shown as *); intervals are Wilson 95% confidence intervals.",
     ]
     for question in results.questions:
-        if question.kind not in (AnswerType.YES_PARTLY_NO, AnswerType.SIX_POINT):
+        if question.kind not in (
+            AnswerType.YES_PARTLY_NO,
+            AnswerType.SIX_POINT,
+            AnswerType.SINGLE_CHOICE,
+        ):
             continue
         if question.n == "0":
             continue
@@ -346,7 +350,13 @@ def reading_summary_text(*, sample: Sample) -> str | None:
             parts = [
                 f"{line.label} {_share_text(line)}" for line in question.lines if line.count != "0"
             ]
-            lines.append(f"{question.text} {'; '.join(parts)} (n = {question.n}).")
+            # A wellbeing indicator's text is one word ("Safe"): name its section with it.
+            text = (
+                f"{question.section}: {question.text}:"
+                if question.kind == AnswerType.SINGLE_CHOICE
+                else question.text
+            )
+            lines.append(f"{text} {'; '.join(parts)} (n = {question.n}).")
     return "\n".join(lines)
 
 

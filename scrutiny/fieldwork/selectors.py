@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from scrutiny.fieldwork.models import (
     PreInspectionReturn,
     QuestionKind,
     Reading,
+    ReadingPair,
     ReturnChild,
     Sample,
     SampledRecord,
@@ -108,6 +110,28 @@ def reading_progress(*, sample: Sample) -> Progress:
         moderation_chosen=counts["moderation"],
         moderation_read=readings[True],
     )
+
+
+def pairs_of_reader(*, inspection: Inspection, user: Any) -> QuerySet[ReadingPair]:
+    """The reading pairs of an inspection that the user is in (as inspector or local reader)."""
+    return ReadingPair.objects.filter(
+        Q(inspector=user) | Q(local_reader=user), inspection=inspection
+    ).order_by("number")
+
+
+def _natural(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key reading runs of digits as numbers: age band 5-11 before 12-15."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
+def allocation_lines(*, sample: Sample) -> list[dict[str, Any]]:
+    """The allocation table in reading order (numbers as numbers). Only for showing: the draw
+    itself takes strata in name order, as stored, so that a seed repeats it."""
+    return sorted(sample.allocation, key=lambda line: _natural(str(line["stratum"])))
 
 
 def sample_of(*, inspection: Inspection) -> Sample | None:

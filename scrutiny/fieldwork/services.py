@@ -91,6 +91,18 @@ SIZE_TOO_LARGE = (
     "A sample of {size} is larger than the population: the return lists {population} children."
 )
 TOO_LARGE = "{name} is {size:.1f} MB: the limit is {limit} MB."
+SECOND_READING_NEEDS_PAIR = "Choose the pair making the second reading."
+SECOND_READING_SAME_PAIR = (
+    "A second reading must be made by a different pair from the first: choose another pair."
+)
+SECOND_READING_BY_FIRST_PAIR = (
+    "You are in pair {number}, which made the first reading of record {reference}: a second "
+    "reading must be made by someone outside that pair."
+)
+SECOND_READING_NOT_YOUR_PAIR = (
+    "You are not in pair {number}: record the second reading for your own pair. Only the lead "
+    "inspector or an administrator may record it on behalf of another pair, and must say so."
+)
 
 
 def _require_editable(inspection: Inspection) -> None:
@@ -368,6 +380,7 @@ def sample_create(
         confidence=confidence,
         margin=margin,
         strata=list(strata),
+        minimum=minimum,
         seed=used_seed,
         allocation=[
             {"stratum": line.stratum, "population": line.population, "allocated": line.allocated}
@@ -565,26 +578,29 @@ def reading_save(
     is_moderation: bool = False,
     pair: ReadingPair | None = None,
     readers: str = "",
+    on_behalf: bool = False,
 ) -> Reading:
-    """Record (or correct) the first reading of a record, or its moderating second reading."""
+    """Record (or correct) the first reading of a record, or its moderating second reading.
+
+    A second reading belongs to a pair other than the first reading's, and is recorded by a
+    member of that pair; ``on_behalf`` (which the caller allows only to the lead inspector or
+    an administrator) lets someone record it for a pair they are not in.
+    """
     sample = record.sample
     _require_editable(sample.inspection)
-    pair = pair if pair is not None else record.pair
+    if not is_moderation and pair is None:
+        pair = record.pair
     if pair is not None and pair.inspection_id != sample.inspection_id:
         raise FieldworkError("That pair belongs to another inspection.")
     if is_moderation:
         if not record.moderate:
             raise FieldworkError(f"Record {record.reference} was not chosen for a second reading.")
-        first = record.readings.filter(is_moderation=False).first()
+        first = record.readings.filter(is_moderation=False).select_related("pair").first()
         if first is None:
             raise FieldworkError(
                 f"Record {record.reference} has no first reading yet: read it once first."
             )
-        if pair is not None and first.pair_id == pair.pk:
-            raise FieldworkError(
-                "A second reading must be made by a different pair from the first: choose "
-                "another pair."
-            )
+        _check_second_reader(record=record, first=first, pair=pair, by=by, on_behalf=on_behalf)
     questions = list(sample.template.questions.all())
     clean, errors = check_answers(questions, answers)
     if errors:
@@ -615,6 +631,29 @@ def reading_save(
         for pk, (value, text) in clean.items()
     )
     return reading
+
+
+def pair_member(pair: ReadingPair, user: User) -> bool:
+    return user.pk in (pair.inspector_id, pair.local_reader_id)
+
+
+def _check_second_reader(
+    *, record: SampledRecord, first: Reading, pair: ReadingPair | None, by: User, on_behalf: bool
+) -> None:
+    if pair is None:
+        raise FieldworkError(SECOND_READING_NEEDS_PAIR)
+    if first.pair_id == pair.pk:
+        raise FieldworkError(SECOND_READING_SAME_PAIR)
+    if on_behalf:
+        return
+    if first.pair is not None and pair_member(first.pair, by):
+        raise FieldworkError(
+            SECOND_READING_BY_FIRST_PAIR.format(
+                number=first.pair.number, reference=record.reference
+            )
+        )
+    if not pair_member(pair, by):
+        raise FieldworkError(SECOND_READING_NOT_YOUR_PAIR.format(number=pair.number))
 
 
 # --- evidence --------------------------------------------------------------------------------

@@ -24,9 +24,11 @@ from scrutiny.fieldwork.forms import (
     RecordAssignForm,
     ReturnUploadForm,
     SampleDrawForm,
+    SecondReadingMetaForm,
     SurveyForm,
     SurveyUploadForm,
     TemplateLoadForm,
+    moderation_count,
     reading_form_class,
     today,
 )
@@ -34,6 +36,7 @@ from scrutiny.fieldwork.loader import DATA, template_as_data
 from scrutiny.fieldwork.models import (
     ListKind,
     PreInspectionReturn,
+    Reading,
     ReadingPair,
     ReadingTemplate,
     Sample,
@@ -139,10 +142,17 @@ def return_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except FieldworkError as error:
             form.add_error(None, str(error))
         else:
+            kept = selectors.sample_of(inspection=inspection)
             messages.success(
                 request,
                 f"Return imported: {stored.children_count} children on the lists, as at "
-                f"{stored.as_at:%d %B %Y}.",
+                f"{stored.as_at:%d %B %Y}."
+                + (
+                    " The sample stays on the return it was drawn from, as at "
+                    f"{kept.pi_return.as_at:%d %B %Y}."
+                    if kept is not None
+                    else ""
+                ),
             )
             return redirect("fieldwork:return", inspection.pk)
     current = selectors.current_return(inspection=inspection)
@@ -168,6 +178,7 @@ def return_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             inspection,
             form=form,
             current=current,
+            sample=selectors.sample_of(inspection=inspection),
             summary=selectors.return_summary(pi_return=current) if current else [],
             rejected=rejected,
             problems=rejected.check.problems[:PROBLEMS_SHOWN] if rejected else [],
@@ -242,6 +253,7 @@ def sample_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             inspection,
             sample=sample,
             rows=rows,
+            allocation=selectors.allocation_lines(sample=sample) if sample else [],
             current=selectors.current_return(inspection=inspection),
             strata_labels=services.STRATA_COLUMNS,
         ),
@@ -254,6 +266,8 @@ def sample_draw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     current = selectors.current_return(inspection=inspection)
     population = len(services.population(current)) if current else 0
     suggested: int | None = None
+    # The settings the suggestion was worked out for, so the page names them.
+    suggested_for = (0.9, 0.15)
     if population:
         suggested = services.suggested_size(population_size=population)
     form = SampleDrawForm(
@@ -273,6 +287,7 @@ def sample_draw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             except FieldworkError as error:
                 form.add_error("margin", str(error))
             else:
+                suggested_for = (data["confidence"], margin)
                 form = SampleDrawForm(initial={**data, "size": suggested})
         else:
             try:
@@ -311,10 +326,18 @@ def sample_draw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             inspection,
             form=form,
             current=current,
+            sample=selectors.sample_of(inspection=inspection),
             population=population,
             suggested=suggested,
+            suggested_confidence=_percent(suggested_for[0]),
+            suggested_margin=_percent(suggested_for[1]),
         ),
     )
+
+
+def _percent(fraction: float) -> str:
+    """0.95 as "95", 0.025 as "2.5": for "95% confidence", "±2.5 percentage points"."""
+    return f"{round(fraction * 100, 3):g}"
 
 
 @login_required
@@ -385,7 +408,9 @@ def reading(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 for record in (selectors.sample_records(sample=sample) if sample else [])
             ],
             progress=selectors.reading_progress(sample=sample) if sample else None,
-            moderation_form=ModerationForm(),
+            moderation_form=ModerationForm(
+                initial={"count": moderation_count(sample.size) if sample else None}
+            ),
         ),
     )
 
@@ -493,16 +518,20 @@ def _record_reading(
             initial[answer.question.key] = answer.text or answer.value
     form_class = reading_form_class(questions)
     form = form_class(request.POST or None, initial=initial)
-    meta = ReadingMetaForm(
-        request.POST or None,
-        inspection=inspection,
-        prefix="meta",
-        initial={
-            "pair": (existing.pair_id if existing else None)
-            or (None if is_moderation else record.pair_id),
-            "readers": existing.readers if existing else "",
-        },
-    )
+    meta: ReadingMetaForm | SecondReadingMetaForm
+    first_pair_notice = ""
+    if is_moderation:
+        meta, first_pair_notice = _second_reading_meta(request, record, existing)
+    else:
+        meta = ReadingMetaForm(
+            request.POST or None,
+            inspection=inspection,
+            prefix="meta",
+            initial={
+                "pair": existing.pair_id if existing else record.pair_id,
+                "readers": existing.readers if existing else "",
+            },
+        )
     if request.method == "POST" and form.is_valid() and meta.is_valid():
         answers = {
             key: ("" if value is None else str(value)) for key, value in form.cleaned_data.items()
@@ -515,6 +544,7 @@ def _record_reading(
                 is_moderation=is_moderation,
                 pair=meta.cleaned_data["pair"],
                 readers=meta.cleaned_data["readers"],
+                on_behalf=bool(meta.cleaned_data.get("on_behalf")),
             )
         except FieldworkError as error:
             form.add_error(None, str(error))
@@ -548,10 +578,57 @@ def _record_reading(
             meta=meta,
             sections=sections,
             existing=existing,
+            recorded_on_behalf=bool(
+                existing
+                and existing.pair
+                and not services.pair_member(existing.pair, existing.recorded_by)
+            ),
+            first_pair_notice=first_pair_notice,
             is_moderation=is_moderation,
             assign_form=RecordAssignForm(inspection=inspection, initial={"pair": record.pair_id}),
         ),
     )
+
+
+def _second_reading_meta(
+    request: AuthenticatedRequest, record: SampledRecord, existing: Reading | None
+) -> tuple[SecondReadingMetaForm, str]:
+    """The pair box of a second reading: the reader's own pairs (every pair for the lead
+    inspector or an administrator), set to their pair that did not read the record first; and
+    a notice when the reader was in the first reading's pair."""
+    inspection = record.sample.inspection
+    user = request.user
+    on_behalf_allowed = user.has_perm("fieldwork.record_for_any_pair", inspection)
+    first = record.readings.filter(is_moderation=False).select_related("pair").first()
+    first_pair_id = first.pair_id if first else None
+    own = selectors.pairs_of_reader(inspection=inspection, user=user)
+    pairs = (
+        ReadingPair.objects.filter(inspection=inspection).exclude(
+            pk__in=[first_pair_id] if first_pair_id else []
+        )
+        if on_behalf_allowed
+        else own
+    )
+    default = existing.pair_id if existing else None
+    if default is None:
+        default = next((pair.pk for pair in own if pair.pk != first_pair_id), None)
+    notice = ""
+    if first is not None and first.pair is not None and services.pair_member(first.pair, user):
+        notice = services.SECOND_READING_BY_FIRST_PAIR.format(
+            number=first.pair.number, reference=record.reference
+        )
+    form = SecondReadingMetaForm(
+        request.POST or None,
+        pairs=pairs,
+        on_behalf_allowed=on_behalf_allowed,
+        prefix="meta",
+        initial={
+            "pair": default,
+            "readers": existing.readers if existing else "",
+            "on_behalf": bool(existing and default and default not in {p.pk for p in own}),
+        },
+    )
+    return form, notice
 
 
 @login_required

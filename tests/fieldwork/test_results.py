@@ -164,3 +164,29 @@ def test_results_before_any_sample_say_so_instead_of_failing(cast) -> None:
     response = client.get(f"/fieldwork/inspections/{inspection.pk}/reading/results/")
     assert response.status_code == 200
     assert "no sample of records has been drawn" in response.content.decode()
+
+
+def test_the_evidence_summary_includes_the_wellbeing_questions_through_the_gate(
+    cast: Any, inspection_a: Any
+) -> None:
+    """
+    Given ten records read, with the SHANARRI wellbeing questions answered
+    When the evidence summary is written
+    Then it gives each wellbeing indicator's answers, with small counts suppressed
+    """
+    sample = drawn_sample(inspection_a, cast.inspector_a, size=10)
+    for number, record in enumerate(sample.records.order_by("reference")):
+        services.reading_save(
+            record=record,
+            answers={
+                "wellbeing-safe": "Improved",
+                "wellbeing-healthy": "Got worse" if number == 0 else "Improved",
+            },
+            by=cast.inspector_a,
+        )
+    summary = results.reading_summary_text(sample=sample)
+    assert summary is not None
+    assert "Wellbeing (SHANARRI): Safe: Improved 100% (72 to 100%), all (n = 10)." in summary
+    # 9 and 1: the 1 is suppressed, and the 9 with it.
+    assert "Wellbeing (SHANARRI): Healthy: Improved suppressed; Got worse suppressed" in summary
+    assert "Achieving" not in summary  # not answered
