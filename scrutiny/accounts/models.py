@@ -157,7 +157,9 @@ class LinkAssignment(models.Model):
     def clean(self) -> None:
         if self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": "The end date must be on or after the start date."})
-        if self.inspector_id and self.inspector.role != Role.LINK_INSPECTOR:
+        # Checked when an assignment is made: ending one held by someone whose role has since
+        # changed must stay possible (the assignment gives them nothing meanwhile).
+        if self._state.adding and self.inspector_id and self.inspector.role != Role.LINK_INSPECTOR:
             raise ValidationError(
                 {"inspector": "Only people with the link inspector role can be link inspectors."}
             )

@@ -13,7 +13,8 @@ from typing import Any
 import rules
 from django.utils import timezone
 
-from scrutiny.accounts.models import INSPECTORATE_ROLES, PARTNERSHIP_ROLES, LinkAssignment, Role
+from scrutiny.accounts.models import INSPECTORATE_ROLES, PARTNERSHIP_ROLES, Role
+from scrutiny.accounts.selectors import current_link_assignments
 
 
 def partnership_id_of(obj: Any) -> int | None:
@@ -96,12 +97,8 @@ def linked_to_partnership(user: Any, obj: Any) -> bool:
     owner = partnership_id_of(obj)
     if owner is None:
         return False
-    today = timezone.localdate()
-    return (
-        LinkAssignment.objects.filter(inspector=user, partnership_id=owner, started_on__lte=today)
-        .exclude(ended_on__lt=today)
-        .exists()
-    )
+    held = current_link_assignments(today=timezone.localdate(), inspector=user)
+    return bool(held.filter(partnership_id=owner).exists())
 
 
 @rules.predicate

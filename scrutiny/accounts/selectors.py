@@ -12,8 +12,25 @@ from django.db.models import BooleanField, DateTimeField, Field, Model, QuerySet
 from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 
-from scrutiny.accounts.models import AccessLogEntry
+from scrutiny.accounts.models import AccessLogEntry, LinkAssignment, Role, User
 from scrutiny.places.models import Partnership
+
+
+def current_link_assignments(
+    *, today: date, inspector: User | None = None
+) -> QuerySet[LinkAssignment]:
+    """Assignments in force on ``today`` whose holder is (still) a link inspector: the ones that
+    give link-inspector powers, digests and home-page lists."""
+    found = LinkAssignment.objects.filter(
+        started_on__lte=today, inspector__role=Role.LINK_INSPECTOR
+    ).exclude(ended_on__lt=today)
+    return found if inspector is None else found.filter(inspector=inspector)
+
+
+def linked_partnerships(*, user: User, today: date) -> QuerySet[Partnership]:
+    """The partnerships ``user`` is link inspector for on ``today``."""
+    held = current_link_assignments(today=today, inspector=user).values("partnership_id")
+    return Partnership.objects.filter(pk__in=held)
 
 
 def _day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:

@@ -197,17 +197,18 @@ _DATES = [
     re.compile(rf"\b(?:{_MONTHS})\.?\s+{_ORDINAL}(?:,?\s+\d{{4}})?\b"),
     re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{4}}\b"),
 ]
-# A UK postcode ("KA7 1AA", "ka71aa") and a street with or without its number ("12 High
-# Street", "Burns Crescent"): where someone lives is a place to hide.
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
-_STREET_WORDS = (
-    "Street|St|Road|Rd|Avenue|Ave|Drive|Lane|Crescent|Place|Terrace|Court|Gardens|Way|Close|"
-    "Square|Wynd|Grove|Brae|Loan|Row|Walk|Quadrant|Circle|Vennel"
-)
-_NOT_A_STREET_NAME = r"(?!(?:The|A|An|At|In|On|To|From|Our|My|His|Her|Their|Your|And|Of|For)\b)"
+# A UK postcode ("KA7 1AA"), written in capitals as postcodes are, so that a school year and
+# an ordinal ("S3 2nd year") are left alone; and a street: a house number and a street's name
+# ("12 High Street", "4 Burns Crescent"), or a name ending in a word that only names streets
+# ("Burns Crescent"; not "Way", "Place", "Walk" or "Close", which are ordinary words too).
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+_STREET_ONLY = "Street|Road|Avenue|Drive|Lane|Crescent|Terrace|Gardens|Wynd|Brae|Quadrant|Vennel"
+_STREET_ALSO = "St|Rd|Ave|Place|Court|Way|Close|Square|Grove|Loan|Row|Walk|Circle|Park|View"
+_NOT_A_STREET_NAME = r"(?!(?:The|A|An|At|In|On|To|From|Our|My|His|Her|Their|Your|And|Of|For|No)\b)"
+_STREET_NAME = rf"(?:{_NOT_A_STREET_NAME}[A-Z][a-z'\u2019]+\s+){{1,3}}"
 _STREET = re.compile(
-    rf"(?:\b\d{{1,4}}[A-Za-z]?,?\s+)?\b(?:{_NOT_A_STREET_NAME}[A-Z][a-z'\u2019]+\s+){{1,3}}"
-    rf"(?:{_STREET_WORDS})\b"
+    rf"\b\d{{1,4}}[A-Za-z]?,?\s+{_STREET_NAME}(?:{_STREET_ONLY}|{_STREET_ALSO})\b"
+    rf"|\b{_STREET_NAME}(?:{_STREET_ONLY})\b"
 )
 _TITLE_NAME = re.compile(rf"\b{_TITLES}\.?\s+(?:[A-Z]\.\s*)*{_CAPITALISED}(?:\s+{_CAPITALISED})?")
 _NOT_A_NAME = r"(?!(?:At|In|On|To|From|The|Our|My|His|Her|Their|Your|A|An|And|Of|For|With)\b)"

@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from scrutiny.accounts import selectors as accounts_selectors
 from scrutiny.accounts.models import Role, User
 from scrutiny.improvement.models import ProgressReview
 from scrutiny.improvement.selectors import reviews_at_quality_assurance
@@ -20,13 +21,7 @@ def home_for(*, user: User) -> dict[str, Any]:
     reviews: list[ProgressReview] = []
     if user.is_inspectorate:
         today = timezone.localdate()
-        linked = list(
-            Partnership.objects.filter(
-                link_assignments__inspector=user, link_assignments__started_on__lte=today
-            )
-            .exclude(link_assignments__ended_on__lt=today)
-            .distinct()
-        )
+        linked = list(accounts_selectors.linked_partnerships(user=user, today=today))
     if user.role == Role.ADMINISTRATOR:
         heading = "All inspections"
     elif user.role == Role.QUALITY_ASSURANCE:

@@ -95,7 +95,9 @@ class MilestoneForm(forms.Form):
 
 
 class DoneForm(forms.Form):
-    done_on = forms.DateField(label="Date done", widget=DATE)
+    done_on = forms.DateField(
+        label="Date done", widget=DATE, validators=[happened("The date it was done")]
+    )
 
 
 class UpdateForm(forms.Form):

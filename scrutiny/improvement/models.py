@@ -649,10 +649,11 @@ class ProgressReview(models.Model):
 
     @property
     def further_review_not_before(self) -> tuple[date, str]:
-        """The day a further review cannot come before, and what it is: this review's latest
-        date (publication, end or start of fieldwork), else the day the review was started."""
+        """The day a further review cannot come before, and what it is: the end or start of this
+        review's fieldwork, else the day the review was started. Not its publication: that is
+        chosen when publishing, after sign-off has locked the further review's date, and must
+        not become impossible because publication came late."""
         for day, what in (
-            (self.publication_date, "the publication of this review"),
             (self.fieldwork_end, "the end of this review's fieldwork"),
             (self.fieldwork_start, "the start of this review's fieldwork"),
         ):

@@ -19,6 +19,7 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 
 from scrutiny.accounts.models import LinkAssignment, User
+from scrutiny.accounts.selectors import current_link_assignments
 from scrutiny.analysis.rag import AMBER_WINDOW_DAYS
 from scrutiny.improvement.models import Action, ActionPlan, Concern, Contact, ReminderSent
 
@@ -115,8 +116,8 @@ def _owner_emails(today: date, run: ReminderRun) -> None:
 
 def _digests(today: date, run: ReminderRun) -> None:
     assignments = (
-        LinkAssignment.objects.filter(started_on__lte=today, inspector__is_active=True)
-        .exclude(ended_on__lt=today)
+        current_link_assignments(today=today)
+        .filter(inspector__is_active=True)
         .select_related("inspector", "partnership")
         .order_by("inspector", "partnership__name")
     )

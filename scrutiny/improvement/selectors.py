@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from scrutiny.accounts import selectors as accounts_selectors
 from scrutiny.accounts.models import Role, User
 from scrutiny.analysis.rag import Rag, rag_counted
 from scrutiny.improvement.models import (
@@ -100,14 +101,7 @@ def overdue_actions(
 
 
 def linked_partnerships(*, user: User) -> QuerySet[Partnership]:
-    today = timezone.localdate()
-    return (
-        Partnership.objects.filter(
-            link_assignments__inspector=user, link_assignments__started_on__lte=today
-        )
-        .exclude(link_assignments__ended_on__lt=today)
-        .distinct()
-    )
+    return accounts_selectors.linked_partnerships(user=user, today=timezone.localdate())
 
 
 def overdue_for(*, user: User) -> QuerySet[Action] | None:

@@ -321,7 +321,8 @@ def milestone_done(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk, "improvement.update_action")
     form = DoneForm(request.POST, prefix="done")
     if not form.is_valid():
-        messages.error(request, "Give the date the milestone was done.")
+        problem = " ".join(str(error) for error in form.errors.get("done_on", []))
+        messages.error(request, f"Date done: {problem or 'give the date the milestone was done.'}")
     else:
         _attempt(
             request,

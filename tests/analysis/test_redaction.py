@@ -28,7 +28,8 @@ from scrutiny.analysis.redaction import invented, redact
         ("We moved to 12 High Street, KA7 1AA.", "We moved to [place], [place]."),
         ("She lives on Burns Crescent now.", "She lives on [place] now."),
         ("They moved to Burns Crescent.", "They moved to [place]."),
-        ("Our postcode is ka71aa.", "Our postcode is [place]."),
+        ("Our postcode is KA7 1AA.", "Our postcode is [place]."),
+        ("We met at 3 Church Place.", "We met at [place]."),
     ],
 )
 def test_it_replaces_what_could_identify_someone(text: str, expected: str) -> None:
@@ -46,6 +47,11 @@ def test_it_replaces_what_could_identify_someone(text: str, expected: str) -> No
         "Waiting 6 months is too long.",
         "The Way Forward group was good.",
         "Staff at the hearing were kind.",
+        "No Way was I going back.",
+        "In S3 2nd year it got better.",
+        "Signs of Safety Way of working helped.",
+        "A Safe Place to talk and a Sponsored Walk.",
+        "It was Really Close to my gran's.",
     ],
 )
 def test_it_leaves_ordinary_words_alone(text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
@@ -394,3 +395,55 @@ def test_areas_are_offered_with_their_report_s_date_in_words(cast: Cast) -> None
     inspection = helpers.published_inspection(published=date(2016, 9, 20))
     area = inspection.areas_for_improvement.get(number=1)
     assert _area_label(area) == "1. Area 1 (report of 20 September 2016)"
+
+
+def test_an_assignment_of_someone_no_longer_a_link_inspector_can_be_ended_and_gives_nothing(
+    cast: Cast,
+) -> None:
+    from scrutiny.accounts.selectors import linked_partnerships
+    from scrutiny.frontend.selectors import home_for
+    from scrutiny.improvement.reminders import reminders_plan
+
+    south = Partnership.objects.get(slug="south-ayrshire")
+    assignment = LinkAssignment.objects.get(inspector=cast.link_a, partnership=south)
+    assert list(linked_partnerships(user=cast.link_a, today=today())) == [south]
+    assert any("South Ayrshire" in e.body for e in reminders_plan(today=today()).emails)
+    cast.link_a.role = Role.LEAD_INSPECTOR
+    cast.link_a.save()
+    assert list(linked_partnerships(user=cast.link_a, today=today())) == []
+    assert home_for(user=cast.link_a)["linked_partnerships"] == []
+    assert not any(e.to == cast.link_a.email for e in reminders_plan(today=today()).emails)
+    services.link_assignment_end(assignment=assignment, ended_on=today())
+    assignment.refresh_from_db()
+    assert assignment.ended_on == today()
+
+
+def test_an_ended_assignment_of_someone_else_hides_no_current_one(cast: Cast) -> None:
+    from scrutiny.accounts.selectors import linked_partnerships
+
+    south = Partnership.objects.get(slug="south-ayrshire")
+    earlier = factories.user(Role.LINK_INSPECTOR)
+    LinkAssignment.objects.create(
+        inspector=earlier,
+        partnership=south,
+        started_on=date(2015, 1, 1),
+        ended_on=date(2019, 12, 31),
+    )
+    assert list(linked_partnerships(user=cast.link_a, today=today())) == [south]
+
+
+def test_a_milestone_done_in_the_future_is_refused_with_the_date_named(
+    cast: Cast, as_user: Any
+) -> None:
+    from datetime import timedelta
+
+    plan = helpers.draft_plan(cast.lead_a)
+    action = helpers.action(plan)
+    milestone = services.milestone_add(action=action, title="Recruit", due_date=today())
+    url = reverse("improvement:milestone-done", args=[milestone.pk])
+    later = (today() + timedelta(days=3)).isoformat()
+    response = as_user(cast.lead_a).post(url, {"done-done_on": later}, follow=True)
+    text = response.content.decode()
+    assert "Date done: The date it was done" in text
+    milestone.refresh_from_db()
+    assert milestone.done_on is None

@@ -370,3 +370,26 @@ def test_a_further_review_cannot_come_before_the_reviews_own_dates(cast: Cast) -
     assert response.status_code == 302
     review.refresh_from_db()
     assert str(review.further_review_date) == "2027-11-20"
+
+
+def test_a_review_published_after_its_further_review_date_still_publishes(cast: Cast) -> None:
+    from datetime import timedelta
+
+    from scrutiny.publishing.progress_review import progress_review_publish
+
+    review = helpers.complete_review(_review(cast), cast.link_a)
+    services.progress_review_update(
+        review=review,
+        further_scrutiny=ProgressReview.FurtherScrutiny.FURTHER_REVIEW,
+        further_review_date=helpers.today() + timedelta(days=10),
+    )
+    services.progress_review_submit(review=review, by=cast.link_a)
+    services.progress_review_signoff(
+        review=review, by=cast.qa, decision=ProgressReviewSignOff.Decision.SIGNED_OFF, comments=""
+    )
+    # Signed off, so the further review's date is locked; publication comes late.
+    progress_review_publish(
+        review=review, by=cast.link_a, publication_date=helpers.today() + timedelta(days=20)
+    )
+    review.refresh_from_db()
+    assert review.status == ProgressReview.Status.PUBLISHED
