@@ -43,6 +43,34 @@ def test_it_writes_the_protected_table_as_csv_in_the_shape_it_was_read(tmp_path:
     )
 
 
+PINNED = """service,Got better,Got worse,Cannot tell,Total
+Ayr,4,8,20,32
+Troon,4,8,20,32
+Irvine,20,10,20,50
+Total,28,26,60,114
+"""
+
+
+def test_it_protects_counts_a_reader_could_pin_down_from_the_totals_and_the_rules(
+    tmp_path: Path,
+) -> None:
+    """
+    Given a table where hiding the 4s and 8s alone would leave each with one possible value
+    to a reader who knows a hidden count is at least 1 (and a small one at most 4)
+    When it passes through `scrutiny sdc`
+    Then a third row is suppressed too, so every hidden count could be one of several values
+    """
+    source = write(tmp_path / "table.csv", PINNED)
+    result = runner.invoke(
+        app, ["sdc", str(source), "--total-row", "Total", "--total-col", "Total"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "service,Got better,Got worse,Cannot tell,Total\n"
+        "Ayr,*,*,20,32\nTroon,*,*,20,32\nIrvine,*,*,20,50\nTotal,28,26,60,114\n"
+    )
+
+
 def test_it_notes_the_rules_applied_on_stderr(tmp_path: Path) -> None:
     source = write(tmp_path / "table.csv", TABLE)
     result = runner.invoke(

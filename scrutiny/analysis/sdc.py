@@ -6,8 +6,8 @@ threshold, so the threshold is a parameter, default `DEFAULT_THRESHOLD`):
 primary
     a count from 1 to threshold - 1 is suppressed (shown as ``*``); zero may be shown.
 secondary
-    more cells are suppressed so that no suppressed count can be worked out from the row and
-    column totals (see `protect_table` for the exact algorithm).
+    more cells are suppressed so that no suppressed count can be worked out, or narrowed down
+    closely, from the row and column totals (see `protect_table` for the algorithm).
 rate
     a rate or percentage whose numerator or denominator is suppressed is suppressed too
     (`protect_rates`).
@@ -15,15 +15,42 @@ rate
 Every protected table records which rule was applied to which cell, so that a publication can
 say so.
 
-NumPy is imported only when a table is protected, so that the command line can read
-`DEFAULT_THRESHOLD` without loading it.
+Protection rule (the audit)
+---------------------------
+Readers know more than the totals. Zeros are shown, and publications say which rule hid each
+cell (indicator downloads do, cell by cell), so a reader knows that a primary-suppressed count
+lies from 1 to threshold - 1 and that a secondary-suppressed count is at least the threshold.
+With the shown cells and the row, column and grand totals (in the table, or assumed known when
+the table has none), those bounds let a reader narrow each suppressed count to the interval
+[min, max] of its values over all tables that agree with what is published. The gate computes
+that interval for every suppressed cell by linear programming (SciPy's HiGHS: one minimisation
+and one maximisation per cell; the constraints are a two-way table's, whose corners are whole
+numbers, so the interval's ends are counts a reader could reach).
+
+A pattern of suppressions is accepted when every interval is wide enough. This is the *sliding
+protection level* of Hundepool et al., Statistical Disclosure Control (Wiley, 2012), ch. 4, as
+used by tau-ARGUS: the interval's width max - min must be at least the protection level,
+wherever the true value lies in it.
+
+- a primary cell: width at least `PROTECTION_WIDTH` (2), so a reader cannot tell the count to
+  better than one of three values; with a threshold of 3 the rule itself leaves only 1 and 2
+  (width 1), and with a threshold of 2 a primary count is 1 by the rule alone (width 0).
+- a secondary cell: never worked out exactly (width at least 1).
+
+A suppressed zero would be known to be 0 or at least the threshold, which a linear audit cannot
+credit, so zeros are never suppressed. A cell that would stay exposed even if every non-zero
+count in the table were suppressed is given away by something outside the table (a small total
+published elsewhere) or by the rule itself; suppressing more cannot help, so it is left as is.
+
+NumPy and SciPy are imported only when a table is protected, so that the command line can read
+`DEFAULT_THRESHOLD` without loading them.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -51,9 +78,13 @@ RATE_LENGTHS_DIFFER = "there are {numerators} numerators but {denominators} deno
 RATE_NEGATIVE = "the {which} at position {position} is negative: {value}"
 RATE_ZERO_DENOMINATOR = "the denominator at position {position} is 0: there is no rate to publish"
 
-# A suppressed cell whose unit vector keeps all but this much of its length when projected on
-# the row space of the line equations is taken as worked out.
-_DETERMINED_TOLERANCE = 1e-9
+# The sliding protection level of a primary-suppressed count: its feasible interval must span
+# at least this much (see "Protection rule" above).
+PROTECTION_WIDTH = 2
+
+# Linear programming answers are rounded to counts with this much slack.
+_LP_TOLERANCE = 1e-6
+_UNBOUNDED = 2**62
 
 
 class Rule(StrEnum):
@@ -147,15 +178,18 @@ def protect_table(table: CountTable, *, threshold: int = DEFAULT_THRESHOLD) -> P
           is a sum readers know. A line with exactly one suppressed cell gives that cell away,
           so one more of its cells is suppressed. Lines are visited rows first, then columns,
           top to bottom and left to right.
-       b. Once no line has exactly one suppressed cell, the whole pattern is checked by linear
-          algebra: a suppressed cell can be worked out exactly if it is determined by the
-          system of line totals (its unit vector lies in the row space of the lines restricted
-          to suppressed cells). For the first such cell, one more cell of one of its lines is
-          suppressed.
-       The complementary cell is chosen among the line's unsuppressed cells by, in order:
-       not a total (inner cells before total-row/column cells, the grand total last); does not
-       leave a new line with a single suppressed cell; not zero; smallest count; then first in
-       reading order.
+       b. Once no line has exactly one suppressed cell, the whole pattern is audited by linear
+          programming (see "Protection rule" in the module's notes). Each suppressed cell whose
+          interval is too narrow, in reading order and unless a cell of its lines was already
+          added in this round, gets the other corners of a rectangle of suppressed cells
+          through it (a rectangle whose corners can move far enough, with fewest corners in
+          totals, then fewest new corners, then the smallest sum, then first in reading order);
+          where there is none, one more cell of its own row or column (of the lines of the
+          suppressed cells linked to it when its own are all suppressed, then of any line).
+       A single complementary cell is chosen among the unsuppressed non-zero cells by, in
+       order: not a total (inner cells before total-row/column cells, the grand total last);
+       does not leave a new line with a single suppressed cell; has room to move down (at least
+       threshold + 2); smallest count; then first in reading order.
     A line with one cell (a table of one row or one column without totals) constrains nothing.
     """
     counts, total_row_index, total_column_index = _validated(table, threshold)
@@ -174,6 +208,14 @@ def protect_table(table: CountTable, *, threshold: int = DEFAULT_THRESHOLD) -> P
         for number in lines_of.get(cell, []):
             suppressed_in[number] += 1
 
+    def free_in(numbers: Iterable[int]) -> list[tuple[int, int]]:
+        return [
+            cell
+            for number in numbers
+            for cell in lines[number].cells
+            if cell not in rules and counts[cell[0]][cell[1]] != 0
+        ]
+
     def best(candidates: list[tuple[int, int]], fixing: int | None) -> tuple[int, int]:
         def key(cell: tuple[int, int]) -> tuple[int, int, bool, int, int, int]:
             level = int(cell[0] == total_row_index) + int(cell[1] == total_column_index)
@@ -183,35 +225,77 @@ def protect_table(table: CountTable, *, threshold: int = DEFAULT_THRESHOLD) -> P
                 if number != fixing and suppressed_in[number] == 0
             )
             value = counts[cell[0]][cell[1]]
-            return (level, opens, value == 0, value, cell[0], cell[1])
+            # Readers know a complement is at least the threshold, so one that is no more
+            # than that has no room to move down and protects little.
+            return (level, opens, value < threshold + PROTECTION_WIDTH, value, cell[0], cell[1])
 
         return min(candidates, key=key)
+
+    def box(cell: tuple[int, int]) -> list[tuple[int, int]]:
+        """The cheapest other corners of a rectangle of suppressed cells through ``cell``.
+
+        Its four corners can move together without changing any total, so once they are all
+        suppressed ``cell`` can move as far as the corners' bounds let the rectangle move,
+        which must be at least the width asked of it.
+        """
+        width = audit.required(rules[cell])
+        choice: tuple[tuple[int, int, int, int, int], list[tuple[int, int]]] | None = None
+        for i in range(n_rows):
+            for j in range(n_columns):
+                if i == cell[0] or j == cell[1]:
+                    continue
+                corners = [(cell[0], j), (i, cell[1]), (i, j)]
+                new = [c for c in corners if c not in rules]
+                if not new or any(counts[a][b] == 0 for a, b in new):
+                    continue
+                _, up, down = audit.rectangle(cell, (i, j), rules)
+                if up + down < width:
+                    continue
+                level = sum(
+                    int(a == total_row_index) + int(b == total_column_index) for a, b in new
+                )
+                key = (level, len(new), sum(counts[a][b] for a, b in new), i, j)
+                if choice is None or key < choice[0]:
+                    choice = (key, new)
+        return [] if choice is None else choice[1]
 
     for i in range(n_rows):
         for j in range(n_columns):
             if 0 < counts[i][j] < threshold:
                 suppress((i, j), Rule.PRIMARY)
+    audit = _Audit(counts, lines, threshold, total_row_index, total_column_index)
     while True:
         changed = False
-        for number, line in enumerate(lines):
+        for number in range(len(lines)):
             if suppressed_in[number] == 1:
-                free = [cell for cell in line.cells if cell not in rules]
-                suppress(best(free, number), Rule.SECONDARY)
-                changed = True
+                free = free_in([number])
+                if free:
+                    suppress(best(free, number), Rule.SECONDARY)
+                    changed = True
         if changed:
             continue
-        exposed = _determinable(lines, rules)
-        if not exposed:
+        touched: set[int] = set()
+        for cell in audit.short(rules):
+            own = lines_of.get(cell, [])
+            if touched.intersection(own) or not audit.confirm(cell, rules):
+                continue
+            added = box(cell)
+            if not added:
+                free = free_in(own) or free_in(_linked_lines(cell, rules, lines, lines_of))
+                if not free:
+                    free = [
+                        (i, j)
+                        for i in range(n_rows)
+                        for j in range(n_columns)
+                        if (i, j) not in rules and counts[i][j] != 0
+                    ]
+                added = [best(free, None)] if free else []
+            for complement in added:
+                suppress(complement, Rule.SECONDARY)
+                touched.update(own, lines_of.get(complement, []))
+                changed = True
+        if not changed:
             break
-        cell = exposed[0]
-        free = [
-            c for number in lines_of.get(cell, []) for c in lines[number].cells if c not in rules
-        ]
-        if not free:
-            free = [(i, j) for i in range(n_rows) for j in range(n_columns) if (i, j) not in rules]
-        if not free:
-            break
-        suppress(best(free, None), Rule.SECONDARY)
 
     row_labels = tuple(table.row_labels)
     column_labels = tuple(table.column_labels)
@@ -246,26 +330,271 @@ def _lines(
     return [line for line in lines if len(line.cells) >= 2]
 
 
-def _determinable(lines: list[_Line], rules: dict[tuple[int, int], Rule]) -> list[tuple[int, int]]:
-    """Suppressed cells whose value follows exactly from the known line totals."""
-    import numpy as np
+def _linked_lines(
+    cell: tuple[int, int],
+    rules: dict[tuple[int, int], Rule],
+    lines: list[_Line],
+    lines_of: dict[tuple[int, int], list[int]],
+) -> list[int]:
+    """The lines of every suppressed cell joined to ``cell`` through lines, in order."""
+    seen_cells = {cell}
+    seen_lines: set[int] = set()
+    queue = [cell]
+    while queue:
+        for number in lines_of.get(queue.pop(), []):
+            if number in seen_lines:
+                continue
+            seen_lines.add(number)
+            for other in lines[number].cells:
+                if other in rules and other not in seen_cells:
+                    seen_cells.add(other)
+                    queue.append(other)
+    return sorted(seen_lines)
 
-    hidden = sorted(rules)
-    if not hidden or not lines:
-        return []
-    column = {cell: k for k, cell in enumerate(hidden)}
-    system = np.zeros((len(lines), len(hidden)))
-    for row, line in enumerate(lines):
-        for cell, sign in zip(line.cells, line.signs, strict=True):
-            if cell in column:
-                system[row, column[cell]] = sign
-    # A cell is determined when its unit vector lies in the row space of the system, that is
-    # when projecting the unit vector onto the row space leaves its length (1) unchanged.
-    _, singular, rows = np.linalg.svd(system, full_matrices=False)
-    tolerance = max(system.shape) * np.finfo(float).eps * singular.max(initial=0.0)
-    basis = rows[singular > tolerance]
-    reach = (basis * basis).sum(axis=0)
-    return [cell for k, cell in enumerate(hidden) if reach[k] > 1 - _DETERMINED_TOLERANCE]
+
+class _Audit:
+    """The feasible interval of each suppressed cell, by linear programming.
+
+    Suppressing one more cell only widens the other cells' intervals (every table that agreed
+    with the old pattern still agrees, with that cell at its true value), so a cell found safe
+    stays safe, and every table found on the way stays a witness. The audit keeps, for each
+    cell, the least and greatest values seen in such tables, and solves linear programmes only
+    where the spread so far is too narrow: first one that pushes all those cells up and one
+    that pushes them down, then (`confirm`) the exact minimum and maximum of one cell. Each
+    group of suppressed cells linked through rows and columns is solved on its own.
+    """
+
+    def __init__(
+        self,
+        counts: list[list[int]],
+        lines: list[_Line],
+        threshold: int,
+        total_row: int | None,
+        total_column: int | None,
+    ) -> None:
+        self.counts = counts
+        self.total_row = total_row
+        self.total_column = total_column
+        self.lines = lines
+        self.threshold = threshold
+        self.seen: dict[tuple[int, int], tuple[int, int]] = {}
+        self.widest: dict[tuple[int, int], tuple[int, int]] = {}  # all non-zero suppressed
+        self.hopeless: set[tuple[int, int]] = set()
+        self.helped: set[tuple[int, int]] = set()
+        self._roots: dict[tuple[int, int], dict[tuple[int, int], tuple[int, int]]] = {}
+        self.signs: dict[tuple[int, int], list[tuple[int, int]]] = {}  # cell: (line, sign)
+        for number, line in enumerate(lines):
+            for cell, sign in zip(line.cells, line.signs, strict=True):
+                self.signs.setdefault(cell, []).append((number, sign))
+
+    def required(self, rule: Rule) -> int:
+        if rule is Rule.PRIMARY:
+            return max(0, min(PROTECTION_WIDTH, self.threshold - 2))
+        return 1
+
+    def short(self, rules: dict[tuple[int, int], Rule]) -> list[tuple[int, int]]:
+        """Suppressed cells that may be exposed, in reading order (`confirm` decides)."""
+        for cell in rules:
+            value = self.counts[cell[0]][cell[1]]
+            self.seen.setdefault(cell, (value, value))
+        pending = [cell for cell in sorted(rules) if self._short(cell, rules, self.seen)]
+        self._rectangles(rules, self.seen, pending)
+        pending = [cell for cell in pending if self._short(cell, rules, self.seen)]
+        for group in self._groups(rules, pending):
+            together = dict.fromkeys((cell for cell in group if cell in pending), 1.0)
+            self._solve(rules, self.seen, group, together)
+            self._solve(rules, self.seen, group, dict.fromkeys(together, -1.0))
+        return [cell for cell in pending if self._short(cell, rules, self.seen)]
+
+    def confirm(self, cell: tuple[int, int], rules: dict[tuple[int, int], Rule]) -> bool:
+        """Whether ``cell`` is exposed and more suppression could protect it."""
+        if cell in self.hopeless or not self._exact(cell, rules, self.seen):
+            return False
+        if cell in self.helped:
+            # Protected once and still exposed: would it be safe if every non-zero count
+            # were suppressed? If not, what gives it away is outside the table or the rule
+            # itself, and suppressing more cannot help.
+            every = {
+                (i, j): Rule.PRIMARY if value < self.threshold else Rule.SECONDARY
+                for i, row in enumerate(self.counts)
+                for j, value in enumerate(row)
+                if value != 0
+            }
+            for other in every:
+                self.widest.setdefault(other, (self.counts[other[0]][other[1]],) * 2)
+            if self._exact(cell, every, self.widest):
+                self.hopeless.add(cell)
+                return False
+        self.helped.add(cell)
+        return True
+
+    def _short(
+        self,
+        cell: tuple[int, int],
+        rules: dict[tuple[int, int], Rule],
+        seen: dict[tuple[int, int], tuple[int, int]],
+    ) -> bool:
+        low, high = seen[cell]
+        return high - low < self.required(rules[cell])
+
+    def _exact(
+        self,
+        cell: tuple[int, int],
+        rules: dict[tuple[int, int], Rule],
+        seen: dict[tuple[int, int], tuple[int, int]],
+    ) -> bool:
+        """Solve for the cell's least and greatest values; whether its interval is too narrow."""
+        self._rectangles(rules, seen, [cell])
+        (group,) = self._groups(rules, [cell])
+        for direction in (-1.0, 1.0):
+            if self._short(cell, rules, seen):
+                self._solve(rules, seen, group, {cell: direction}, alone=cell)
+        return self._short(cell, rules, seen)
+
+    def _bounds(self, cell: tuple[int, int], rule: Rule) -> tuple[int, float]:
+        """What readers know of a suppressed cell before they look at the totals."""
+        if rule is Rule.PRIMARY:
+            return 1, self.threshold - 1
+        return self.threshold, math.inf
+
+    def rectangle(
+        self,
+        cell: tuple[int, int],
+        opposite: tuple[int, int],
+        rules: Mapping[tuple[int, int], Rule],
+    ) -> tuple[tuple[tuple[tuple[int, int], int], ...], float, float]:
+        """The corners of the rectangle from ``cell`` to ``opposite``, each with the direction
+        it moves in when ``cell`` goes up, and how far ``cell`` can go up and down."""
+        (i, j), (i2, j2) = cell, opposite
+
+        def side(index: int, total: int | None) -> int:
+            return -1 if index == total else 1
+
+        a = -side(i, self.total_row) * side(i2, self.total_row)
+        b = -side(j, self.total_column) * side(j2, self.total_column)
+        corners = ((cell, 1), ((i, j2), b), ((i2, j), a), (opposite, a * b))
+        up = down = math.inf
+        for corner, sign in corners:
+            low, high = self._bounds(corner, rules.get(corner, Rule.SECONDARY))
+            value = self.counts[corner[0]][corner[1]]
+            above, below = high - value, value - low
+            up = min(up, above if sign > 0 else below)
+            down = min(down, below if sign > 0 else above)
+        return corners, up, down
+
+    def _rectangles(
+        self,
+        rules: dict[tuple[int, int], Rule],
+        seen: dict[tuple[int, int], tuple[int, int]],
+        cells: list[tuple[int, int]],
+    ) -> None:
+        """Widen ``seen`` by moving rectangles of suppressed cells, without a linear programme.
+
+        Four suppressed cells at the corners of a rectangle can move together without changing
+        any total (inner corners up, down, down, up; a total moves with the cells it adds up),
+        as far as the corners' bounds allow: each such move is a table readers cannot rule out.
+        """
+        in_row: dict[int, list[int]] = {}
+        in_column: dict[int, list[int]] = {}
+        for i, j in sorted(rules):
+            in_row.setdefault(i, []).append(j)
+            in_column.setdefault(j, []).append(i)
+            value = self.counts[i][j]
+            seen.setdefault((i, j), (value, value))
+
+        for i, j in cells:
+            for j2 in in_row[i]:
+                for i2 in in_column[j]:
+                    if j2 == j or i2 == i or (i2, j2) not in rules:
+                        continue
+                    if not self._short((i, j), rules, seen):
+                        break
+                    corners, up, down = self.rectangle((i, j), (i2, j2), rules)
+                    for corner, sign in corners:
+                        value = self.counts[corner[0]][corner[1]]
+                        ends = (value + sign * up, value - sign * down)
+                        low, high = seen[corner]
+                        seen[corner] = (
+                            int(max(-_UNBOUNDED, min(low, *ends))),
+                            int(min(_UNBOUNDED, max(high, *ends))),
+                        )
+
+    def _groups(
+        self, rules: dict[tuple[int, int], Rule], cells: list[tuple[int, int]]
+    ) -> list[list[tuple[int, int]]]:
+        """The groups of suppressed cells, linked through lines, that hold ``cells``."""
+        key = (id(rules), len(rules))
+        if key not in self._roots:
+            parent = {cell: cell for cell in rules}
+
+            def root(cell: tuple[int, int]) -> tuple[int, int]:
+                while parent[cell] != cell:
+                    parent[cell] = parent[parent[cell]]
+                    cell = parent[cell]
+                return cell
+
+            for line in self.lines:
+                members = [cell for cell in line.cells if cell in rules]
+                for other in members[1:]:
+                    parent[root(other)] = root(members[0])
+            self._roots = {key: {cell: root(cell) for cell in sorted(rules)}}
+        roots = self._roots[key]
+        wanted = {roots[cell] for cell in cells}
+        groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for cell, top in roots.items():
+            if top in wanted:
+                groups.setdefault(top, []).append(cell)
+        return list(groups.values())
+
+    def _solve(
+        self,
+        rules: dict[tuple[int, int], Rule],
+        seen: dict[tuple[int, int], tuple[int, int]],
+        group: list[tuple[int, int]],
+        weights: dict[tuple[int, int], float],
+        alone: tuple[int, int] | None = None,
+    ) -> None:
+        """Optimise the weighted sum of ``group``'s cells; widen ``seen`` with the answer."""
+        import numpy as np
+        from scipy.optimize import linprog
+
+        column = {cell: k for k, cell in enumerate(group)}
+        row: dict[int, int] = {}
+        entries = [
+            (row.setdefault(number, len(row)), column[cell], sign)
+            for cell in group
+            for number, sign in self.signs.get(cell, ())
+        ]
+        system = np.zeros((len(row), len(group))) if row else None
+        if system is not None:
+            for i, j, sign in entries:
+                system[i, j] = sign
+        truth = np.array([self.counts[i][j] for i, j in group], dtype=float)
+        for cell, value in zip(group, truth, strict=True):
+            seen.setdefault(cell, (int(value), int(value)))
+        objective = np.zeros(len(group))
+        for cell, weight in weights.items():
+            objective[column[cell]] = weight
+        result = linprog(
+            objective,
+            A_eq=system,
+            b_eq=None if system is None else system @ truth,
+            bounds=[
+                (1, self.threshold - 1) if rules[cell] is Rule.PRIMARY else (self.threshold, None)
+                for cell in group
+            ],
+            method="highs",
+        )
+        if result.status == 3 and alone is not None:  # no maximum: as wide as can be
+            seen[alone] = (seen[alone][0], _UNBOUNDED)
+        if result.status != 0:
+            return
+        for cell, value in zip(group, result.x, strict=True):
+            low, high = seen[cell]
+            seen[cell] = (
+                min(low, math.ceil(value - _LP_TOLERANCE)),
+                max(high, math.floor(value + _LP_TOLERANCE)),
+            )
 
 
 def _validated(table: CountTable, threshold: int) -> tuple[list[list[int]], int | None, int | None]:

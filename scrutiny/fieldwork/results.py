@@ -202,12 +202,16 @@ class ReadingResults:
 
 @dataclass(frozen=True)
 class AgreementRow:
+    """One question's agreement, after the gate: ``pairs`` is a number or ``*``; the
+    percentage and kappa are ``None`` (and ``suppressed`` true) when built on a small count."""
+
     key: str
     text: str
-    pairs: int
+    pairs: str
     percentage: float | None
     kappa: float | None
     note: str = ""
+    suppressed: bool = False
 
 
 def reading_results(*, sample: Sample) -> ReadingResults:
@@ -297,27 +301,52 @@ def moderation_agreement(
         ]
         if not pairs:
             agreement.append(
-                AgreementRow(question.key, question.text, 0, None, None, "no pairs of readings")
+                AgreementRow(question.key, question.text, "0", None, None, "no pairs of readings")
             )
             continue
+        agreed = sum(1 for first, second in pairs if first == second)
+        shown_pairs, percentage = _protected_agreement(agreed, len(pairs))
         try:
             measured = cohen_kappa([a for a, _ in pairs], [b for _, b in pairs])
         except AgreementError as error:
             agreement.append(
-                AgreementRow(question.key, question.text, len(pairs), None, None, str(error))
+                AgreementRow(question.key, question.text, shown_pairs, None, None, str(error))
+            )
+            continue
+        if percentage is None:
+            # Kappa is built on the same counts as the percentage, so it goes with it.
+            agreement.append(
+                AgreementRow(question.key, question.text, shown_pairs, None, None, suppressed=True)
             )
             continue
         agreement.append(
             AgreementRow(
                 question.key,
                 question.text,
-                measured.units,
-                measured.percentage,
+                shown_pairs,
+                percentage,
                 measured.kappa,
                 "every reading gave the same answer" if measured.expected == 1 else "",
             )
         )
     return agreement
+
+
+def _protected_agreement(agreed: int, pairs: int) -> tuple[str, float | None]:
+    """(records read twice as shown, % agreement or None): the readings that agreed and those
+    that did not pass the gate as one table with their total, and the percentage is suppressed
+    when built on a suppressed count."""
+    table = gate.protect(
+        gate.CountTable(
+            row_labels=["agreed", "differed", TOTAL],
+            column_labels=["Count"],
+            counts=[[agreed], [pairs - agreed], [pairs]],
+            total_row=TOTAL,
+        )
+    )
+    shown_agreed, _, shown_pairs = (row[0] for row in table.values)
+    (rate,) = gate.rates([shown_agreed], [shown_pairs])
+    return (SUPPRESSED if shown_pairs is None else str(shown_pairs), rate.value)
 
 
 def reading_summary_text(*, sample: Sample) -> str | None:

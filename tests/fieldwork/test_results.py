@@ -9,10 +9,13 @@ from django.urls import reverse
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from scrutiny.accounts.models import Role
 from scrutiny.analysis.distributions import distribution, share_of
 from scrutiny.analysis.proportions import proportion_word
 from scrutiny.fieldwork import results, services
 from scrutiny.fieldwork.models import LIKERT_OPTIONS, YES_PARTLY_NO_OPTIONS
+from scrutiny.inspections.models import TeamMember
+from tests import factories
 from tests.fieldwork.helpers import drawn_sample
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +193,64 @@ def test_the_evidence_summary_includes_the_wellbeing_questions_through_the_gate(
     # 9 and 1: the 1 is suppressed, and the 9 with it.
     assert "Wellbeing (SHANARRI): Healthy: Improved suppressed; Got worse suppressed" in summary
     assert "Achieving" not in summary  # not answered
+
+
+def read_twice(inspection: Any, by: Any, firsts: list[str], seconds: list[str]) -> Any:
+    """A sample whose first records are read by one pair and again by another."""
+    sample = drawn_sample(inspection, by, children=30, size=len(firsts))
+    # The second pair's inspector is another member of the team: a second reading is never
+    # made by a member of the first reading's pair.
+    other = factories.user(Role.INSPECTOR)
+    TeamMember.objects.create(inspection=inspection, user=other, name=other.full_name)
+    one = services.reading_pair_add(
+        inspection=inspection, inspector=by, local_reader_name="Reader one"
+    )
+    two = services.reading_pair_add(
+        inspection=inspection, inspector=other, local_reader_name="Reader two"
+    )
+    records = list(sample.records.order_by("reference"))
+    for record, answer in zip(records, firsts, strict=True):
+        services.reading_save(record=record, answers={"child-seen": answer}, by=by, pair=one)
+    services.moderation_select(sample=sample, count=len(seconds), seed=3)
+    for record, answer in zip(records, seconds, strict=True):
+        record.refresh_from_db()
+        services.reading_save(
+            record=record, answers={"child-seen": answer}, by=other, is_moderation=True, pair=two
+        )
+    return sample
+
+
+def test_agreement_built_on_a_small_count_is_suppressed(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given 8 records read twice, whose readings agreed on one
+    When the agreement passes the gate
+    Then the 1 (and the 7 that would give it away) hide the percentage, shown as *, and kappa
+    """
+    sample = read_twice(inspection_a, cast.inspector_a, ["yes"] * 8, ["yes"] + ["no"] * 7)
+    row = next(r for r in results.moderation_agreement(sample=sample) if r.key == "child-seen")
+    assert row.pairs == "8"
+    assert (row.percentage, row.kappa, row.suppressed) == (None, None, True)
+    page = as_user(cast.link_a).get(reverse("fieldwork:results", args=[inspection_a.pk]))
+    assert "13%" not in page.content.decode()
+    assert '<td class="scrutiny-numeric">8</td><td class="scrutiny-numeric">*</td>' in (
+        page.content.decode()
+    )
+
+
+def test_agreement_from_counts_the_gate_shows_is_shown(cast: Any, inspection_a: Any) -> None:
+    """5 of 10 records agreed and 5 differed: both shown, so 50% and kappa are shown."""
+    sample = read_twice(
+        inspection_a, cast.inspector_a, ["yes"] * 5 + ["no"] * 5, ["yes"] * 5 + ["partly"] * 5
+    )
+    row = next(r for r in results.moderation_agreement(sample=sample) if r.key == "child-seen")
+    assert (row.pairs, row.percentage, row.suppressed) == ("10", 50.0, False)
+    # p_o = 1/2; p_e = (5 * 5) / 100 = 1/4; kappa = (1/2 - 1/4) / (3/4) = 1/3
+    assert row.kappa == pytest.approx(1 / 3)
+
+
+def test_too_few_records_read_twice_are_shown_as_a_star(cast: Any, inspection_a: Any) -> None:
+    sample = read_twice(inspection_a, cast.inspector_a, ["yes"] * 3, ["yes"] * 3)
+    row = next(r for r in results.moderation_agreement(sample=sample) if r.key == "child-seen")
+    assert (row.pairs, row.percentage, row.kappa) == ("*", None, None)
