@@ -20,6 +20,11 @@ ENCODINGS = ("utf-8-sig", "cp1252")  # UTF-8 with or without BOM, then Windows-1
 
 Cell = str | int | float | bool | date | datetime | None
 
+# A value quoted back in a problem message is cut to this many characters: a 5,000-character
+# cell repeated in full makes the list of problems unreadable (and the page miles wide).
+QUOTED_VALUE = 40
+QUOTED_HEADING = 100  # headings are often whole questions; they are cut only when absurd
+
 
 class NotText(ValueError):
     """The bytes are neither UTF-8 nor Windows-1252."""
@@ -37,6 +42,11 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise NotText("neither UTF-8 nor Windows-1252 text")
+
+
+def quoted(value: str, *, limit: int = QUOTED_VALUE) -> str:
+    """A value as a problem message repeats it: at most ``limit`` characters, then "…"."""
+    return value if len(value) <= limit else value[:limit].rstrip() + "…"
 
 
 def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from scrutiny.tabular import QUOTED_HEADING, quoted
+
 SUBMITTED = "__submitted__"
 IGNORE = ""
 TIMESTAMP_HEADERS = (
@@ -149,8 +151,9 @@ class RowProblem:
     expected: str
 
     def __str__(self) -> str:
-        shown = f"'{self.value}'" if self.value else "(blank)"
-        return f"Row {self.row}, column '{self.column}': {shown} — expected {self.expected}."
+        shown = f"'{quoted(self.value)}'" if self.value else "(blank)"
+        column = quoted(self.column, limit=QUOTED_HEADING)
+        return f"Row {self.row}, column '{column}': {shown} — expected {self.expected}."
 
 
 @dataclass(frozen=True)
@@ -268,9 +271,7 @@ def parse_rows(
             else:
                 if len(value) > MAX_TEXT:
                     problems.append(
-                        RowProblem(
-                            row_number, name, value[:40] + "…", f"at most {MAX_TEXT} characters"
-                        )
+                        RowProblem(row_number, name, value, f"at most {MAX_TEXT} characters")
                     )
                     continue
                 answers[question.key] = value

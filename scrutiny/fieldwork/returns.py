@@ -20,7 +20,16 @@ from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import IO
 
-from scrutiny.tabular import Cell, NotAWorkbook, NotText, csv_rows, decode_text, read_workbook
+from scrutiny.tabular import (
+    QUOTED_HEADING,
+    Cell,
+    NotAWorkbook,
+    NotText,
+    csv_rows,
+    decode_text,
+    quoted,
+    read_workbook,
+)
 
 # --- the format ---------------------------------------------------------------------------
 
@@ -184,8 +193,8 @@ class Problem:
             where.append(f"sheet '{self.sheet}'")
         where.append(f"row {self.row}")
         if self.column:
-            where.append(f"column '{self.column}'")
-        shown = f"'{self.value}'" if self.value else "(blank)"
+            where.append(f"column '{quoted(self.column, limit=QUOTED_HEADING)}'")
+        shown = f"'{quoted(self.value)}'" if self.value else "(blank)"
         return f"{', '.join(where)}: {shown} — expected {self.expected}."
 
 
@@ -490,7 +499,9 @@ def _identifiers(result: ReturnCheck, sheet: str, header_row: int, header: Seque
     for cell in header:
         if is_identifier_header(cell):
             label = cell_text(cell)
-            shown = f"'{label}'" + (f" on sheet '{sheet}'" if sheet else "")
+            shown = f"'{quoted(label, limit=QUOTED_HEADING)}'" + (
+                f" on sheet '{sheet}'" if sheet else ""
+            )
             result.identifier_columns.append(shown)
             found = True
     return found
@@ -670,7 +681,7 @@ def _check_row(
 
     team = text.get("team", "")
     if len(team) > 100:
-        problem("team", team[:40] + "…", "a team name of at most 100 characters")
+        problem("team", team, "a team name of at most 100 characters")
 
     start: date | None = None
     if not text["start_date"]:

@@ -43,7 +43,7 @@ from scrutiny.fieldwork.models import (
     TemplateQuestion,
 )
 from scrutiny.inspections.models import EvidenceItem, Inspection, Status
-from scrutiny.tabular import NotText, csv_rows, decode_text
+from scrutiny.tabular import QUOTED_HEADING, NotText, csv_rows, decode_text, quoted
 
 
 class FieldworkError(Exception):
@@ -829,7 +829,7 @@ def survey_upload(*, survey: Survey, name: str, data: bytes, by: User) -> Pendin
     if duplicates:
         raise FieldworkError(
             "Two columns have the same heading ("
-            + ", ".join(f"'{h}'" for h in duplicates)
+            + ", ".join(f"'{quoted(h, limit=QUOTED_HEADING)}'" for h in duplicates)
             + "): rename one so each column can be mapped."
         )
     if not rows:

@@ -297,3 +297,22 @@ def test_problems_quoting_a_rejected_returns_values_are_logged(
     entry = AccessLogEntry.objects.get(user=cast.lead_a)
     assert entry.what.startswith("Problems quoting a rejected pre-inspection return")
     assert entry.partnership_id == inspection_a.partnership_id
+
+
+def test_it_cuts_a_very_long_value_in_a_problem_message(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given a return whose child_id is 5,000 characters long
+    When it is imported
+    Then the problem quotes its first 40 characters and "…", not the whole value
+    """
+    long_id = "D" * 5000
+    bad = io.BytesIO(f"{HEADER}\ncp_register,{long_id},2015-03,,female,,2025-01-01,,\n".encode())
+    bad.name = "return.csv"
+    response = as_user(cast.lead_a).post(
+        reverse("fieldwork:return", args=[inspection_a.pk]), {"file": bad, "as_at": "2026-01-31"}
+    )
+    page = response.content.decode()
+    assert f"column &#x27;child_id&#x27;: &#x27;{'D' * 40}…&#x27; — expected" in page
+    assert "D" * 41 not in page

@@ -117,6 +117,28 @@ def test_it_reports_every_bad_row_and_keeps_nothing(cast: Any, inspection_a: Any
     assert not ColumnMapping.objects.exists()
 
 
+def test_it_cuts_a_very_long_answer_in_a_problem_message(cast: Any, inspection_a: Any) -> None:
+    """
+    Given an export with a 6,000-character answer to an agreement question
+    When it is imported
+    Then the problem quotes its first 40 characters and "…", not the whole answer
+    """
+    survey = _survey(inspection_a, cast.inspector_a)
+    bad = EXPORT + f"07/03/2026 18:00:00,anonymous,NHS health,{'x' * 6000},\n"
+    pending = services.survey_upload(survey=survey, name="e.csv", data=bad.encode(), by=cast.qa)
+    header, _ = services.read_export(pending.text)
+    with pytest.raises(services.SurveyImportRejected) as caught:
+        services.survey_import(
+            pending=pending,
+            column_mapping=mapping.suggest(header, services.instrument_questions(_staff())),
+            day_first=True,
+            by=cast.inspector_a,
+        )
+    [problem] = caught.value.problems
+    assert f": '{'x' * 40}…' — expected one of: Strongly agree" in problem
+    assert len(problem) < 400
+
+
 def test_a_mapping_needs_one_submitted_column_and_one_column_per_question(
     cast: Any, inspection_a: Any
 ) -> None:
