@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from scrutiny.accounts.models import PARTNERSHIP_ROLES, Role, User
 from scrutiny.analysis import sampling
-from scrutiny.fieldwork import loader, mapping, returns
+from scrutiny.fieldwork import loader, mapping, returns, selectors
 from scrutiny.fieldwork.models import (
     Answer,
     AnswerType,
@@ -853,6 +853,33 @@ def instrument_questions(instrument: SurveyInstrument) -> list[mapping.Question]
     ]
 
 
+@dataclass(frozen=True)
+class SurveyImported:
+    """The outcome of importing an export: survey tools' exports are cumulative, so the
+    responses already imported from an earlier export are skipped. ``batch`` is None when
+    nothing was new."""
+
+    name: str
+    batch: SurveyImport | None
+    new: int
+    already: int
+
+    @property
+    def message(self) -> str:
+        if self.batch is None:
+            return (
+                f"Nothing new in {self.name}: all {self.already} of its responses had already "
+                "been imported, so nothing was added."
+            )
+        said = f"{self.new} new response{'s' if self.new != 1 else ''} imported from {self.name}"
+        if self.already:
+            said += (
+                f"; {self.already} {'were' if self.already != 1 else 'was'} already imported "
+                "and skipped"
+            )
+        return said + ". The column mapping is saved for the next file with the same headings."
+
+
 @transaction.atomic
 def survey_import(
     *,
@@ -860,8 +887,10 @@ def survey_import(
     column_mapping: Mapping[str, str],
     day_first: bool,
     by: User,
-) -> SurveyImport:
-    """Read every response with the mapping; store them (and the mapping) only if all are clean."""
+) -> SurveyImported:
+    """Read every response with the mapping; if all are clean, store those not imported before
+    (recognised by the response ID, or without one by the submitted time and answers) and the
+    mapping."""
     survey = pending.survey
     _require_editable(survey.inspection)
     instrument = survey.instrument
@@ -892,16 +921,24 @@ def survey_import(
             "updated_at": timezone.now(),
         },
     )
-    batch = SurveyImport.objects.create(
-        survey=survey,
-        original_name=pending.original_name,
-        responses=len(parsed.responses),
-        mapping=saved,
-        imported_by=by,
+    zone = timezone.get_current_timezone()
+    new, already = mapping.split_new(
+        parsed.responses,
+        imported=selectors.survey_imported(survey=survey),
+        fingerprints=[
+            mapping.fingerprint(submitted_at=_aware(r.submitted_at, zone), answers=r.answers)
+            for r in parsed.responses
+        ],
     )
-    store_responses(survey=survey, batch=batch, parsed=parsed.responses)
+    name = pending.original_name
     pending.delete()
-    return batch
+    if not new:
+        return SurveyImported(name=name, batch=None, new=0, already=already)
+    batch = SurveyImport.objects.create(
+        survey=survey, original_name=name, responses=len(new), mapping=saved, imported_by=by
+    )
+    store_responses(survey=survey, batch=batch, parsed=new)
+    return SurveyImported(name=name, batch=batch, new=len(new), already=already)
 
 
 def store_responses(
@@ -923,6 +960,7 @@ def store_responses(
                 submitted_at=_aware(item.submitted_at, zone),
                 agency=item.agency,
                 role=item.role,
+                source_id=item.source_id,
             )
             for item in parsed
         ],

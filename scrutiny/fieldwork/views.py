@@ -936,7 +936,7 @@ def survey_map(request: AuthenticatedRequest, survey_pk: int, pending_pk: int) -
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            batch = services.survey_import(
+            imported = services.survey_import(
                 pending=pending,
                 column_mapping=form.column_mapping(),
                 day_first=form.cleaned_data["day_first"],
@@ -948,11 +948,8 @@ def survey_map(request: AuthenticatedRequest, survey_pk: int, pending_pk: int) -
         except FieldworkError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request,
-                f"{batch.responses} responses imported; the column mapping is saved for the "
-                "next file with the same headings.",
-            )
+            level = messages.SUCCESS if imported.new else messages.INFO
+            messages.add_message(request, level, imported.message)
             return redirect(survey)
     examples = {
         name: next((cells[i] for _, cells in rows if i < len(cells) and cells[i].strip()), "")
@@ -988,5 +985,5 @@ def survey_import_delete(
     except FieldworkError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Import of {batch.original_name} removed.")
+        messages.success(request, f"Removed the import of {batch}.")
     return redirect(survey)

@@ -217,10 +217,11 @@ def test_the_example_export_imports_with_the_suggested_mapping(
     header, _ = services.read_export(pending.text)
     suggested = mapping.suggest(header, services.instrument_questions(_staff()))
     assert suggested["Completion time"] == mapping.SUBMITTED
-    batch = services.survey_import(
+    imported = services.survey_import(
         pending=pending, column_mapping=suggested, day_first=True, by=cast.inspector_a
     )
-    assert batch.responses == 120
+    assert imported.new == 120 and imported.batch is not None
+    assert imported.batch.responses == 120
 
 
 @settings(deadline=None)
@@ -550,3 +551,108 @@ def test_free_text_answers_and_an_upload_to_map_are_in_the_access_log(
     entry = AccessLogEntry.objects.get(user=cast.inspector_a, path=free_text)
     assert entry.what.startswith("Free-text answers to Staff survey")
     assert entry.partnership_id == inspection_a.partnership_id
+
+
+def _import_through_the_pages(client: Any, survey: Any, name: str, data: bytes) -> str:
+    """Upload a file, accept the suggested mapping and return the message shown after."""
+    upload = io.BytesIO(data)
+    upload.name = name
+    response = client.post(reverse("fieldwork:survey-upload", args=[survey.pk]), {"file": upload})
+    assert response.status_code == 302, response.content
+    form = client.get(response["Location"]).context["form"]
+    mapped = {field: form[field].initial for field in form.fields}
+    done = client.post(response["Location"], {**mapped, "day_first": "1"}, follow=True)
+    return " ".join(str(m) for m in done.context["messages"])
+
+
+def test_it_skips_responses_already_imported_by_their_id(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given the example export (it has an ID column) imported once
+    When the same export is imported again, and then a later export with 2 more responses
+    Then the first adds nothing and says so, the second adds only the 2 new responses
+    """
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    data = (DATA / "example-staff-survey-export-synthetic.csv").read_bytes()
+    assert "120 new responses imported" in _import_through_the_pages(client, survey, "a.csv", data)
+    again = _import_through_the_pages(client, survey, "a.csv", data)
+    assert "Nothing new in a.csv: all 120 of its responses had already been imported" in again
+    assert SurveyResponse.objects.filter(survey=survey).count() == 120
+    assert survey.imports.count() == 1
+    lines = data.decode("utf-8-sig").splitlines()
+    later = [
+        *lines,
+        *(f"{n}," + line.split(",", 1)[1] for n, line in ((121, lines[1]), (122, lines[2]))),
+    ]
+    message = _import_through_the_pages(client, survey, "b.csv", "\n".join(later).encode())
+    assert "2 new responses imported from b.csv; 120 were already imported and skipped" in message
+    assert SurveyResponse.objects.filter(survey=survey).count() == 122
+    assert set(SurveyResponse.objects.values_list("source_id", flat=True)) == {
+        str(n) for n in range(1, 123)
+    }
+
+
+def test_without_an_id_column_it_skips_responses_with_the_same_time_and_answers(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    assert "4 new responses" in _import_through_the_pages(client, survey, "e.csv", EXPORT.encode())
+    # The same moment with another answer is another response; a repeated row is skipped.
+    later = EXPORT + "07/03/2026 17:45:00,anonymous,Council social work,Agree,\n"
+    message = _import_through_the_pages(client, survey, "f.csv", later.encode())
+    assert "1 new response imported from f.csv; 4 were already imported and skipped" in message
+    assert SurveyResponse.objects.filter(survey=survey).count() == 5
+
+
+def test_two_identical_responses_in_a_file_without_ids_are_both_kept(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    twice = EXPORT + EXPORT.splitlines()[2] + "\n"
+    assert "5 new responses" in _import_through_the_pages(client, survey, "e.csv", twice.encode())
+    three = twice + EXPORT.splitlines()[2] + "\n"
+    message = _import_through_the_pages(client, survey, "f.csv", three.encode())
+    assert "1 new response imported from f.csv; 5 were already imported" in message
+
+
+def test_a_response_id_used_twice_in_a_file_is_a_problem(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    lines = EXPORT.splitlines()
+    data = "\n".join(
+        [
+            "ID," + lines[0],
+            *(f"{n}," + line for n, line in zip((7, 8, 7, 9), lines[1:], strict=True)),
+        ]
+    )
+    pending = services.survey_upload(survey=survey, name="e.csv", data=data.encode(), by=cast.qa)
+    header, _ = services.read_export(pending.text)
+    suggested = mapping.suggest(header, services.instrument_questions(_staff()))
+    assert suggested["ID"] == mapping.RESPONSE_ID
+    with pytest.raises(services.SurveyImportRejected) as caught:
+        services.survey_import(
+            pending=pending, column_mapping=suggested, day_first=True, by=cast.inspector_a
+        )
+    assert caught.value.problems == [
+        "Row 4, column 'ID': '7' — expected each response ID once: this one is already at row 2."
+    ]
+
+
+def test_removing_an_import_asks_first_and_says_how_many_responses_go(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    _import_through_the_pages(client, survey, "e.csv", EXPORT.encode())
+    page = client.get(reverse("fieldwork:survey", args=[survey.pk])).content.decode()
+    batch = survey.imports.get()
+    action = reverse("fieldwork:survey-import-delete", args=[survey.pk, batch.pk])
+    assert '<details class="ds_details scrutiny-confirm">' in page
+    assert f'action="{action}"' in page
+    assert "<p>Remove 4 responses from e.csv? They are deleted" in page
+    done = client.post(action, follow=True).content.decode()
+    assert "Removed the import of 4 responses from e.csv." in done
+    assert not SurveyResponse.objects.filter(survey=survey).exists()
