@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from scrutiny.tabular import QUOTED_HEADING, quoted
 
@@ -251,6 +251,21 @@ def likert_value(text: str) -> str | None:
     return LIKERT_WORDS.get(normalise(text))
 
 
+def survey_window(opens_on: date | None, closes_on: date | None) -> str:
+    """The survey's dates as a message says them ("from 13 July 2026 to 2 August 2026")."""
+    if opens_on and closes_on:
+        return f"from {_day(opens_on)} to {_day(closes_on)}"
+    if opens_on:
+        return f"on or after {_day(opens_on)}"
+    if closes_on:
+        return f"on or before {_day(closes_on)}"
+    return ""
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def parse_rows(
     header: Sequence[str],
     rows: Sequence[tuple[int, Sequence[str]]],
@@ -258,8 +273,13 @@ def parse_rows(
     mapping: Mapping[str, str],
     questions: Sequence[Question],
     day_first: bool = True,
+    now: datetime | None = None,
+    opens_on: date | None = None,
+    closes_on: date | None = None,
 ) -> ParsedResponses:
-    """Read every row with a checked mapping, collecting every problem."""
+    """Read every row with a checked mapping, collecting every problem. With ``now`` (in the
+    file's time), a response submitted after it is a problem; with the survey's dates, so is one
+    submitted before it opened or after it closed."""
     by_key = {question.key: question for question in questions}
     columns = [
         (index, name, mapping.get(name, IGNORE))
@@ -269,6 +289,7 @@ def parse_rows(
     result = ParsedResponses()
     order = "day/month/year" if day_first else "month/day/year"
     id_rows: dict[str, int] = {}
+    window = survey_window(opens_on, closes_on)
     for row_number, cells in rows:
         problems: list[RowProblem] = []
         submitted: datetime | None = None
@@ -293,6 +314,27 @@ def parse_rows(
                             name,
                             value,
                             f"a date and time ({order}, or YYYY-MM-DD hh:mm:ss)",
+                        )
+                    )
+                    continue
+                if now is not None and submitted > now:
+                    problems.append(
+                        RowProblem(
+                            row_number,
+                            name,
+                            value,
+                            f"a time in the past: this is after now ({now:%d/%m/%Y %H:%M})",
+                        )
+                    )
+                elif (opens_on and submitted.date() < opens_on) or (
+                    closes_on and submitted.date() > closes_on
+                ):
+                    problems.append(
+                        RowProblem(
+                            row_number,
+                            name,
+                            value,
+                            f"a date {window}: the survey's dates (check them, or the file)",
                         )
                     )
                 continue

@@ -901,7 +901,14 @@ def survey_import(
     if problems:
         raise SurveyImportRejected("The column mapping needs correcting.", problems=problems)
     parsed = mapping.parse_rows(
-        header, rows, mapping=used, questions=questions, day_first=day_first
+        header,
+        rows,
+        mapping=used,
+        questions=questions,
+        day_first=day_first,
+        now=timezone.localtime().replace(tzinfo=None),
+        opens_on=survey.opens_on,
+        closes_on=survey.closes_on,
     )
     if parsed.problems:
         count = len(parsed.problems)

@@ -139,6 +139,64 @@ def test_it_cuts_a_very_long_answer_in_a_problem_message(cast: Any, inspection_a
     assert len(problem) < 400
 
 
+def _import(survey: Any, text: str) -> services.SurveyImported:
+    """Import an export with the suggested mapping, as the survey's creator."""
+    by = survey.created_by
+    pending = services.survey_upload(survey=survey, name="e.csv", data=text.encode(), by=by)
+    header, _ = services.read_export(pending.text)
+    return services.survey_import(
+        pending=pending,
+        column_mapping=mapping.suggest(header, services.instrument_questions(_staff())),
+        day_first=True,
+        by=by,
+    )
+
+
+def test_it_refuses_responses_outside_the_surveys_dates_or_in_the_future(
+    cast: Any, inspection_a: Any
+) -> None:
+    """
+    Given a survey that ran from 13 July to 2 August 2026
+    When an export has responses dated 1 January 2030 and 1 January 2020 among good ones
+    Then nothing is imported and each of the two is a problem with its row
+    """
+    survey = services.survey_create(
+        inspection=inspection_a,
+        instrument=_staff(),
+        title="Staff survey",
+        by=cast.inspector_a,
+        opens_on=date(2026, 7, 13),
+        closes_on=date(2026, 8, 2),
+    )
+    export = (
+        f"Completion time,Email,{WORK_TOGETHER}\n"
+        "13/07/2026 00:10:00,anonymous,Agree\n"
+        "01/01/2030 09:00:00,anonymous,Agree\n"
+        "02/08/2026 23:59:00,anonymous,Agree\n"
+        "01/01/2020 09:00:00,anonymous,Agree\n"
+    )
+    with pytest.raises(services.SurveyImportRejected) as caught:
+        _import(survey, export)
+    first, second = caught.value.problems
+    assert first.startswith(
+        "Row 3, column 'Completion time': '01/01/2030 09:00:00' — expected a time in the past"
+    )
+    assert second == (
+        "Row 5, column 'Completion time': '01/01/2020 09:00:00' — expected a date from 13 July "
+        "2026 to 2 August 2026: the survey's dates (check them, or the file)."
+    )
+    assert not SurveyResponse.objects.exists()
+
+
+def test_without_dates_set_only_a_future_response_is_refused(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    export = f"Completion time,{WORK_TOGETHER}\n01/01/2020 09:00,Agree\n01/01/2030 09:00,Agree\n"
+    with pytest.raises(services.SurveyImportRejected) as caught:
+        _import(survey, export)
+    assert [p.split(":")[0] for p in caught.value.problems] == ["Row 3, column 'Completion time'"]
+    assert _import(survey, export.rsplit("\n", 2)[0] + "\n").new == 1
+
+
 def test_a_mapping_needs_one_submitted_column_and_one_column_per_question(
     cast: Any, inspection_a: Any
 ) -> None:
