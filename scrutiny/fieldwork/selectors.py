@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -137,8 +138,13 @@ def saved_mapping(*, instrument: SurveyInstrument, headers: list[str]) -> Column
     ).first()
 
 
-def pending_import(*, survey: Survey, pk: int) -> PendingSurveyImport | None:
-    return survey.pending_imports.filter(pk=pk).first()
+def pending_import(
+    *, survey: Survey, pk: int, kept: timedelta, now: datetime | None = None
+) -> PendingSurveyImport | None:
+    """An upload waiting to be mapped, unless it is older than ``kept`` (then it is as good as
+    deleted: the next import deletes it)."""
+    cutoff = (now or timezone.now()) - kept
+    return survey.pending_imports.filter(pk=pk, uploaded_at__gte=cutoff).first()
 
 
 def survey_imported(*, survey: Survey) -> mapping.Imported:

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -91,6 +91,9 @@ SIZE_TOO_LARGE = (
     "A sample of {size} is larger than the population: the return lists {population} children."
 )
 TOO_LARGE = "{name} is {size:.1f} MB: the limit is {limit} MB."
+# An uploaded survey export holds every column, email addresses and names included, until its
+# columns are mapped: one left unfinished is deleted after this long.
+PENDING_KEPT = timedelta(hours=24)
 
 
 def _require_editable(inspection: Inspection) -> None:
@@ -112,6 +115,7 @@ def return_import(
     *, inspection: Inspection, name: str, data: bytes, as_at: date, by: User
 ) -> PreInspectionReturn:
     """Check the whole file; store it only when every row is clean."""
+    pending_imports_expire()
     _require_editable(inspection)
     _check_size(name, len(data))
     check = returns.check_upload(name=name, data=data, as_at=as_at)
@@ -772,6 +776,20 @@ class SurveyImportRejected(FieldworkError):
     """The export has problems; ``problems`` lists every one."""
 
 
+def pending_imports_expire(*, now: datetime | None = None) -> int:
+    """Delete every survey upload left unmapped for longer than ``PENDING_KEPT`` (run whenever
+    an import starts or completes, so nothing depends on a scheduler). How many went."""
+    cutoff = (now or timezone.now()) - PENDING_KEPT
+    deleted, _ = PendingSurveyImport.objects.filter(uploaded_at__lt=cutoff).delete()
+    return deleted
+
+
+@transaction.atomic
+def survey_upload_cancel(*, pending: PendingSurveyImport) -> None:
+    """Someone leaves the mapping page without importing: their upload goes at once."""
+    pending.delete()
+
+
 @transaction.atomic
 def survey_create(
     *,
@@ -807,7 +825,9 @@ def read_export(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 @transaction.atomic
 def survey_upload(*, survey: Survey, name: str, data: bytes, by: User) -> PendingSurveyImport:
-    """Keep an uploaded export until its columns are mapped (the next step)."""
+    """Keep an uploaded export until its columns are mapped (the next step), for at most
+    ``PENDING_KEPT``."""
+    pending_imports_expire()
     _require_editable(survey.inspection)
     _check_size(name, len(data))
     if not name.lower().endswith((".csv", ".txt")):
@@ -892,6 +912,7 @@ def survey_import(
     (recognised by the response ID, or without one by the submitted time and answers) and the
     mapping."""
     survey = pending.survey
+    pending_imports_expire()
     _require_editable(survey.inspection)
     instrument = survey.instrument
     questions = instrument_questions(instrument)
@@ -939,6 +960,7 @@ def survey_import(
     )
     name = pending.original_name
     pending.delete()
+    pending_imports_expire()
     if not new:
         return SurveyImported(name=name, batch=None, new=0, already=already)
     batch = SurveyImport.objects.create(

@@ -33,6 +33,7 @@ from scrutiny.fieldwork.forms import (
 from scrutiny.fieldwork.loader import DATA, template_as_data
 from scrutiny.fieldwork.models import (
     ListKind,
+    PendingSurveyImport,
     PreInspectionReturn,
     ReadingPair,
     ReadingTemplate,
@@ -57,6 +58,10 @@ TEMPLATE_FILES = {
     "example-survey": ("example-staff-survey-export-synthetic.csv", "text/csv"),
 }
 PROBLEMS_SHOWN = 500
+UPLOAD_GONE = (
+    "That upload has been imported, cancelled or replaced, or it was left unfinished for more "
+    "than {hours} hours and has been deleted: upload the file again."
+)
 
 
 def _inspection(request: HttpRequest, pk: int, permission: str) -> Inspection:
@@ -906,12 +911,21 @@ def survey_upload(request: AuthenticatedRequest, survey_pk: int) -> HttpResponse
     )
 
 
+def _kept_hours() -> int:
+    return int(services.PENDING_KEPT.total_seconds() // 3600)
+
+
+def _pending(survey: Survey, pending_pk: int) -> PendingSurveyImport:
+    pending = selectors.pending_import(survey=survey, pk=pending_pk, kept=services.PENDING_KEPT)
+    if pending is None:
+        raise Http404(UPLOAD_GONE.format(hours=_kept_hours()))
+    return pending
+
+
 @login_required
 def survey_map(request: AuthenticatedRequest, survey_pk: int, pending_pk: int) -> HttpResponse:
     survey = _survey(request, survey_pk, "fieldwork.manage_surveys")
-    pending = selectors.pending_import(survey=survey, pk=pending_pk)
-    if pending is None:
-        raise Http404("That upload has been imported or replaced.")
+    pending = _pending(survey, pending_pk)
     # The page quotes the upload: an example answer from each column, and rejected values.
     log_child_level_access(
         request, what=f"Survey upload to map for {survey.title} ({survey.inspection})", obj=survey
@@ -969,8 +983,23 @@ def survey_map(request: AuthenticatedRequest, survey_pk: int, pending_pk: int) -
             examples=[(form[f"column_{i}"], examples[name]) for i, name in enumerate(header)],
             problems=problems[:PROBLEMS_SHOWN],
             problem_count=len(problems),
+            kept_hours=_kept_hours(),
         ),
     )
+
+
+@login_required
+@require_POST
+def survey_upload_cancel(
+    request: AuthenticatedRequest, survey_pk: int, pending_pk: int
+) -> HttpResponse:
+    survey = _survey(request, survey_pk, "fieldwork.manage_surveys")
+    pending = _pending(survey, pending_pk)
+    services.survey_upload_cancel(pending=pending)
+    messages.success(
+        request, f"Import cancelled: the upload of {pending.original_name} has been deleted."
+    )
+    return redirect(survey)
 
 
 @login_required

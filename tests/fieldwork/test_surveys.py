@@ -5,21 +5,29 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrutiny.accounts.models import AccessLogEntry
 from scrutiny.fieldwork import mapping, results, selectors, services
 from scrutiny.fieldwork.loader import DATA
-from scrutiny.fieldwork.models import ColumnMapping, Survey, SurveyInstrument, SurveyResponse
+from scrutiny.fieldwork.models import (
+    ColumnMapping,
+    PendingSurveyImport,
+    Survey,
+    SurveyInstrument,
+    SurveyResponse,
+)
 from scrutiny.inspections.models import EvidenceItem, Inspection, Status
+from tests.fieldwork.helpers import AS_AT, return_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -714,3 +722,77 @@ def test_removing_an_import_asks_first_and_says_how_many_responses_go(
     done = client.post(action, follow=True).content.decode()
     assert "Removed the import of 4 responses from e.csv." in done
     assert not SurveyResponse.objects.filter(survey=survey).exists()
+
+
+def test_cancelling_on_the_mapping_page_deletes_the_upload(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given an upload waiting for its columns to be mapped
+    When its uploader cancels on the mapping page
+    Then the upload (email column and all) is deleted at once, and the page no longer opens
+    """
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    response = client.post(
+        reverse("fieldwork:survey-upload", args=[survey.pk]),
+        {"file": _upload("export.csv", EXPORT)},
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "which is never kept" not in page
+    assert "every column included, for at most 24 hours; then it is deleted" in page
+    pending = PendingSurveyImport.objects.get(survey=survey)
+    cancel = reverse("fieldwork:survey-upload-cancel", args=[survey.pk, pending.pk])
+    assert f'action="{cancel}"' in page and "Cancel and delete the upload" in page
+    done = client.post(cancel, follow=True).content.decode()
+    assert "Import cancelled: the upload of export.csv has been deleted." in done
+    assert not PendingSurveyImport.objects.exists()
+    assert client.get(response["Location"]).status_code == 404
+
+
+def test_unfinished_uploads_older_than_a_day_are_deleted_when_any_import_runs(
+    cast: Any, inspection_a: Any
+) -> None:
+    """
+    Given an upload left unmapped for 25 hours, and another for an hour
+    When someone else starts a survey upload, or a pre-inspection return import
+    Then the 25-hour-old upload is deleted (and not offered before that), the other kept
+    """
+    survey = _survey(inspection_a, cast.inspector_a)
+    old = services.survey_upload(survey=survey, name="o.csv", data=EXPORT.encode(), by=cast.qa)
+    recent = services.survey_upload(
+        survey=survey, name="r.csv", data=EXPORT.encode(), by=cast.inspector_a
+    )
+    now = timezone.now()
+    PendingSurveyImport.objects.filter(pk=old.pk).update(uploaded_at=now - timedelta(hours=25))
+    PendingSurveyImport.objects.filter(pk=recent.pk).update(uploaded_at=now - timedelta(hours=1))
+    kept = services.PENDING_KEPT
+    assert selectors.pending_import(survey=survey, pk=old.pk, kept=kept) is None
+    assert selectors.pending_import(survey=survey, pk=recent.pk, kept=kept) is not None
+    services.return_import(
+        inspection=inspection_a, name="r.csv", data=return_csv(3), as_at=AS_AT, by=cast.lead_a
+    )
+    assert list(PendingSurveyImport.objects.values_list("pk", flat=True)) == [recent.pk]
+    PendingSurveyImport.objects.filter(pk=recent.pk).update(uploaded_at=now - timedelta(hours=25))
+    other = _survey(inspection_a, cast.inspector_a)
+    services.survey_upload(survey=other, name="n.csv", data=EXPORT.encode(), by=cast.lead_a)
+    assert list(PendingSurveyImport.objects.values_list("survey", flat=True)) == [other.pk]
+
+
+def test_an_import_completing_deletes_expired_uploads(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    old = services.survey_upload(survey=survey, name="o.csv", data=EXPORT.encode(), by=cast.qa)
+    mine = services.survey_upload(
+        survey=survey, name="m.csv", data=EXPORT.encode(), by=cast.inspector_a
+    )
+    header, _ = services.read_export(mine.text)
+    PendingSurveyImport.objects.filter(pk=old.pk).update(
+        uploaded_at=timezone.now() - timedelta(hours=25)
+    )
+    services.survey_import(
+        pending=mine,
+        column_mapping=mapping.suggest(header, services.instrument_questions(_staff())),
+        day_first=True,
+        by=cast.inspector_a,
+    )
+    assert not PendingSurveyImport.objects.exists()
