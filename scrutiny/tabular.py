@@ -17,6 +17,8 @@ from datetime import date, datetime, time, timedelta
 from typing import IO
 
 ENCODINGS = ("utf-8-sig", "cp1252")  # UTF-8 with or without BOM, then Windows-1252
+DELIMITERS = ",;\t"
+SNIFFED_LINES = 20
 
 Cell = str | int | float | bool | date | datetime | None
 
@@ -49,10 +51,20 @@ def quoted(value: str, *, limit: int = QUOTED_VALUE) -> str:
     return value if len(value) <= limit else value[:limit].rstrip() + "…"
 
 
+def delimiter(text: str) -> str:
+    """How the fields of a CSV text are separated: a comma, unless the file uses a semicolon
+    (Excel saves "CSV" so where the decimal mark is a comma) or a tab."""
+    sample = "\n".join(text.splitlines()[:SNIFFED_LINES])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:  # one column, or nothing to tell by: a comma is as good as any
+        return ","
+
+
 def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(line number, fields) for every row that is not blank; line numbers count from 1 and
-    point at the row's last line when a quoted field spans lines."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    point at the row's last line when a quoted field spans lines. The delimiter is detected."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
     for row in reader:
         if any(field.strip() for field in row):
             yield reader.line_num, row

@@ -316,3 +316,11 @@ def test_it_cuts_a_very_long_value_in_a_problem_message(
     page = response.content.decode()
     assert f"column &#x27;child_id&#x27;: &#x27;{'D' * 40}…&#x27; — expected" in page
     assert "D" * 41 not in page
+
+
+def test_it_reads_a_return_separated_by_semicolons() -> None:
+    """Excel saves "CSV" with semicolons where the decimal mark is a comma."""
+    data = return_csv(6).replace(b",", b";")
+    check = returns.check_upload(name="r.csv", data=data, as_at=AS_AT)
+    assert check.ok, [str(p) for p in check.problems]
+    assert len(check.rows) == 6 and check.rows[0].child_id == "C0000"

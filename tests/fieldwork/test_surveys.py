@@ -796,3 +796,9 @@ def test_an_import_completing_deletes_expired_uploads(cast: Any, inspection_a: A
         by=cast.inspector_a,
     )
     assert not PendingSurveyImport.objects.exists()
+
+
+def test_it_reads_an_export_separated_by_semicolons(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    assert _import(survey, EXPORT.replace(",", ";")).new == 4
+    assert SurveyResponse.objects.filter(survey=survey, agency="Police Scotland").count() == 1
