@@ -29,7 +29,7 @@ QUOTED_HEADING = 100  # headings are often whole questions; they are cut only wh
 
 
 class NotText(ValueError):
-    """The bytes are neither UTF-8 nor Windows-1252."""
+    """The bytes are neither UTF-8 nor Windows-1252 text (or hold a NUL: a binary file)."""
 
 
 class NotAWorkbook(ValueError):
@@ -37,7 +37,12 @@ class NotAWorkbook(ValueError):
 
 
 def decode_text(data: bytes) -> str:
-    """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252."""
+    """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252.
+
+    Almost any bytes decode as Windows-1252, so a NUL byte, which no text file holds, is taken
+    as the sign of a binary file (a workbook, a PDF, an image, UTF-16)."""
+    if b"\x00" in data:
+        raise NotText("a binary file, not text")
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)

@@ -188,6 +188,8 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
+        if not self.row:  # about the whole file: ``value`` says what it is
+            return f"{self.file}: {self.value} — expected {self.expected}."
         where = [self.file]
         if self.sheet:
             where.append(f"sheet '{self.sheet}'")
@@ -342,6 +344,10 @@ def _from_serial(serial: float) -> date:
     return EXCEL_EPOCH + timedelta(days=int(serial))
 
 
+NOT_A_TABLE = (
+    "a CSV file (text, UTF-8 or Windows-1252) or an Excel workbook (.xlsx): start from the "
+    "template, and from Excel save as CSV UTF-8 or Excel Workbook"
+)
 FULL_DOB = (
     "the month of birth only (YYYY-MM): this looks like a full date of birth, which Scrutiny "
     "does not keep"
@@ -410,7 +416,7 @@ def check_upload(*, name: str, data: bytes, as_at: date) -> ReturnCheck:
         return check_workbook(stream=io.BytesIO(data), file=name, as_at=as_at)
     result = ReturnCheck(file=name)
     result.problems.append(
-        Problem(name, "", 0, "", suffix or name, "a .csv or .xlsx file (see the template)")
+        Problem(name, "", 0, "", f"'{quoted(suffix or name)}' files are not read", NOT_A_TABLE)
     )
     return result
 
@@ -420,9 +426,7 @@ def check_csv(*, data: bytes, file: str, as_at: date) -> ReturnCheck:
     try:
         text = decode_text(data)
     except NotText:
-        result.problems.append(
-            Problem(file, "", 0, "", "", "UTF-8 or Windows-1252 text: save the file as CSV UTF-8")
-        )
+        result.problems.append(Problem(file, "", 0, "", "this is not a CSV file", NOT_A_TABLE))
         return result
     rows = list(csv_rows(text))
     if not rows:
@@ -449,7 +453,7 @@ def check_workbook(*, stream: IO[bytes], file: str, as_at: date) -> ReturnCheck:
         sheets = read_workbook(stream)
     except NotAWorkbook:
         result.problems.append(
-            Problem(file, "", 0, "", "", "an Excel workbook (.xlsx) that opens: this one does not")
+            Problem(file, "", 0, "", "this is not an Excel workbook that opens", NOT_A_TABLE)
         )
         return result
     tables = []

@@ -839,7 +839,9 @@ def survey_upload(*, survey: Survey, name: str, data: bytes, by: User) -> Pendin
         text = decode_text(data)
     except NotText:
         raise FieldworkError(
-            f"{name} is neither UTF-8 nor Windows-1252 text: save it as CSV UTF-8."
+            f"{quoted(name, limit=QUOTED_HEADING)} is not a CSV file (it is not UTF-8 or "
+            "Windows-1252 text): upload the survey tool's CSV export. From Excel, use File > "
+            "Save As > CSV UTF-8."
         ) from None
     header, rows = read_export(text)
     blank = [str(k) for k, h in enumerate(header, start=1) if not h]

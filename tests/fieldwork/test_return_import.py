@@ -324,3 +324,21 @@ def test_it_reads_a_return_separated_by_semicolons() -> None:
     check = returns.check_upload(name="r.csv", data=data, as_at=AS_AT)
     assert check.ok, [str(p) for p in check.problems]
     assert len(check.rows) == 6 and check.rows[0].child_id == "C0000"
+
+
+def test_it_says_a_binary_file_is_not_a_csv_or_excel_file() -> None:
+    """
+    Given a PDF or an image named .csv, and a broken workbook
+    When it is checked
+    Then the problem says the file is not a CSV or Excel file, naming no row
+    """
+    for name, data in (
+        ("return.csv", b"%PDF-1.7\n\x00\x01\x02binary"),
+        ("return.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        ("return.xlsx", b"PK\x03\x04 not really a workbook"),
+    ):
+        check = returns.check_upload(name=name, data=data, as_at=AS_AT)
+        [problem] = [str(p) for p in check.problems]
+        assert problem.startswith(f"{name}: this is not a")
+        assert "expected a CSV file (text, UTF-8 or Windows-1252) or an Excel workbook" in problem
+        assert "row 0" not in problem

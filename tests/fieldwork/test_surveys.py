@@ -802,3 +802,13 @@ def test_it_reads_an_export_separated_by_semicolons(cast: Any, inspection_a: Any
     survey = _survey(inspection_a, cast.inspector_a)
     assert _import(survey, EXPORT.replace(",", ";")).new == 4
     assert SurveyResponse.objects.filter(survey=survey, agency="Police Scotland").count() == 1
+
+
+def test_a_binary_file_is_not_taken_for_a_survey_export(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    with pytest.raises(services.FieldworkError) as caught:
+        services.survey_upload(
+            survey=survey, name="export.csv", data=b"PK\x03\x04\x14\x00\x06\x00", by=cast.qa
+        )
+    assert str(caught.value).startswith("export.csv is not a CSV file (it is not UTF-8 or")
+    assert not PendingSurveyImport.objects.exists()
