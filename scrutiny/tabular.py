@@ -17,12 +17,19 @@ from datetime import date, datetime, time, timedelta
 from typing import IO
 
 ENCODINGS = ("utf-8-sig", "cp1252")  # UTF-8 with or without BOM, then Windows-1252
+DELIMITERS = ",;\t"
+SNIFFED_LINES = 20
 
 Cell = str | int | float | bool | date | datetime | None
 
+# A value quoted back in a problem message is cut to this many characters: a 5,000-character
+# cell repeated in full makes the list of problems unreadable (and the page miles wide).
+QUOTED_VALUE = 40
+QUOTED_HEADING = 100  # headings are often whole questions; they are cut only when absurd
+
 
 class NotText(ValueError):
-    """The bytes are neither UTF-8 nor Windows-1252."""
+    """The bytes are neither UTF-8 nor Windows-1252 text (or hold a NUL: a binary file)."""
 
 
 class NotAWorkbook(ValueError):
@@ -30,7 +37,12 @@ class NotAWorkbook(ValueError):
 
 
 def decode_text(data: bytes) -> str:
-    """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252."""
+    """The text of a CSV file: UTF-8 (a byte-order mark is dropped), else Windows-1252.
+
+    Almost any bytes decode as Windows-1252, so a NUL byte, which no text file holds, is taken
+    as the sign of a binary file (a workbook, a PDF, an image, UTF-16)."""
+    if b"\x00" in data:
+        raise NotText("a binary file, not text")
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
@@ -39,10 +51,25 @@ def decode_text(data: bytes) -> str:
     raise NotText("neither UTF-8 nor Windows-1252 text")
 
 
+def quoted(value: str, *, limit: int = QUOTED_VALUE) -> str:
+    """A value as a problem message repeats it: at most ``limit`` characters, then "…"."""
+    return value if len(value) <= limit else value[:limit].rstrip() + "…"
+
+
+def delimiter(text: str) -> str:
+    """How the fields of a CSV text are separated: a comma, unless the file uses a semicolon
+    (Excel saves "CSV" so where the decimal mark is a comma) or a tab."""
+    sample = "\n".join(text.splitlines()[:SNIFFED_LINES])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:  # one column, or nothing to tell by: a comma is as good as any
+        return ","
+
+
 def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(line number, fields) for every row that is not blank; line numbers count from 1 and
-    point at the row's last line when a quoted field spans lines."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    point at the row's last line when a quoted field spans lines. The delimiter is detected."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
     for row in reader:
         if any(field.strip() for field in row):
             yield reader.line_num, row

@@ -280,6 +280,7 @@ class ColumnMappingForm(forms.Form):
         choices = [
             (mapping.IGNORE, "Ignore this column"),
             (mapping.SUBMITTED, "When the response was submitted"),
+            (mapping.RESPONSE_ID, "The response's ID (to skip responses already imported)"),
             *[(q.key, q.text) for q in questions],
         ]
         self.headers = headers

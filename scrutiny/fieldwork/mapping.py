@@ -9,13 +9,21 @@ headers is mapped the same way. No Django here: plain data in, plain data out.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+from scrutiny.tabular import QUOTED_HEADING, quoted
 
 SUBMITTED = "__submitted__"
+RESPONSE_ID = "__response_id__"
 IGNORE = ""
+MAX_RESPONSE_ID = 200
+# Microsoft Forms calls it "ID", SurveyMonkey "Respondent ID", SmartSurvey "UserID".
+ID_HEADERS = ("id", "response id", "responseid", "respondent id", "userid", "user id")
 TIMESTAMP_HEADERS = (
     "timestamp",
     "completion time",
@@ -96,6 +104,9 @@ def suggest(headers: Sequence[str], questions: Sequence[Question]) -> dict[str, 
         if found is not None:
             suggestion[found] = SUBMITTED
             break
+    found_id = next((h for h in headers if names[h] in ID_HEADERS), None)
+    if found_id is not None:
+        suggestion[found_id] = RESPONSE_ID
     taken: set[str] = set()
 
     def exact(name: str, question: Question) -> bool:
@@ -128,10 +139,15 @@ def check_mapping(mapping: Mapping[str, str], questions: Sequence[Question]) -> 
             "Choose exactly one column for when each response was submitted"
             + (f" (now: {', '.join(submitted)})." if submitted else ".")
         )
-    for target in sorted(set(targets)):
-        if target != SUBMITTED and target not in keys:
+    identified = [h for h, target in mapping.items() if target == RESPONSE_ID]
+    if len(identified) > 1:
+        problems.append(
+            f"Choose at most one column for the response's ID (now: {', '.join(identified)})."
+        )
+    for target in sorted(set(targets) - {SUBMITTED, RESPONSE_ID}):
+        if target not in keys:
             problems.append(f"'{target}' is not a question of this survey.")
-        elif target != SUBMITTED and targets.count(target) > 1:
+        elif targets.count(target) > 1:
             columns = [h for h, t in mapping.items() if t == target]
             problems.append(
                 f"Two columns are mapped to the same question ({', '.join(columns)}): choose one."
@@ -149,8 +165,9 @@ class RowProblem:
     expected: str
 
     def __str__(self) -> str:
-        shown = f"'{self.value}'" if self.value else "(blank)"
-        return f"Row {self.row}, column '{self.column}': {shown} — expected {self.expected}."
+        shown = f"'{quoted(self.value)}'" if self.value else "(blank)"
+        column = quoted(self.column, limit=QUOTED_HEADING)
+        return f"Row {self.row}, column '{column}': {shown} — expected {self.expected}."
 
 
 @dataclass(frozen=True)
@@ -160,6 +177,47 @@ class ParsedResponse:
     answers: dict[str, str]  # question key -> option value (likert, choice) or text
     agency: str = ""
     role: str = ""
+    source_id: str = ""  # the survey tool's ID for the response, if a column gives it
+
+
+def fingerprint(*, submitted_at: datetime, answers: Mapping[str, str]) -> str:
+    """The same for two responses submitted at the same second (``submitted_at`` with its
+    time zone) with the same answers: how a response already imported is recognised when the
+    export has no ID column."""
+    moment = submitted_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    content = json.dumps([moment, sorted(answers.items())], ensure_ascii=False)
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What is already stored for a survey: the IDs of its responses, and the fingerprints of
+    all of them and of those stored without an ID (each counted as often as it occurs)."""
+
+    ids: frozenset[str] = frozenset()
+    fingerprints: Counter[str] = field(default_factory=Counter)
+    fingerprints_without_id: Counter[str] = field(default_factory=Counter)
+
+
+def split_new(
+    responses: Sequence[ParsedResponse], *, imported: Imported, fingerprints: Sequence[str]
+) -> tuple[list[ParsedResponse], int]:
+    """The responses not imported before, and how many were. A response with an ID is already
+    there if a stored response has that ID, or (stored before IDs were mapped) has no ID and
+    the same fingerprint; one without an ID, if a stored response has the same fingerprint.
+    Fingerprints are matched one for one, so two identical responses stay two."""
+    any_left = Counter(imported.fingerprints)
+    unidentified_left = Counter(imported.fingerprints_without_id)
+    new: list[ParsedResponse] = []
+    for response, print_ in zip(responses, fingerprints, strict=True):
+        if response.source_id and response.source_id in imported.ids:
+            continue
+        left = unidentified_left if response.source_id else any_left
+        if left[print_] > 0:
+            left[print_] -= 1
+            continue
+        new.append(response)
+    return new, len(responses) - len(new)
 
 
 @dataclass
@@ -193,6 +251,21 @@ def likert_value(text: str) -> str | None:
     return LIKERT_WORDS.get(normalise(text))
 
 
+def survey_window(opens_on: date | None, closes_on: date | None) -> str:
+    """The survey's dates as a message says them ("from 13 July 2026 to 2 August 2026")."""
+    if opens_on and closes_on:
+        return f"from {_day(opens_on)} to {_day(closes_on)}"
+    if opens_on:
+        return f"on or after {_day(opens_on)}"
+    if closes_on:
+        return f"on or before {_day(closes_on)}"
+    return ""
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def parse_rows(
     header: Sequence[str],
     rows: Sequence[tuple[int, Sequence[str]]],
@@ -200,8 +273,13 @@ def parse_rows(
     mapping: Mapping[str, str],
     questions: Sequence[Question],
     day_first: bool = True,
+    now: datetime | None = None,
+    opens_on: date | None = None,
+    closes_on: date | None = None,
 ) -> ParsedResponses:
-    """Read every row with a checked mapping, collecting every problem."""
+    """Read every row with a checked mapping, collecting every problem. With ``now`` (in the
+    file's time), a response submitted after it is a problem; with the survey's dates, so is one
+    submitted before it opened or after it closed."""
     by_key = {question.key: question for question in questions}
     columns = [
         (index, name, mapping.get(name, IGNORE))
@@ -210,11 +288,13 @@ def parse_rows(
     ]
     result = ParsedResponses()
     order = "day/month/year" if day_first else "month/day/year"
+    id_rows: dict[str, int] = {}
+    window = survey_window(opens_on, closes_on)
     for row_number, cells in rows:
         problems: list[RowProblem] = []
         submitted: datetime | None = None
         answers: dict[str, str] = {}
-        agency = role = ""
+        agency = role = source_id = ""
         if len(cells) != len(header):
             result.problems.append(
                 RowProblem(
@@ -236,6 +316,50 @@ def parse_rows(
                             f"a date and time ({order}, or YYYY-MM-DD hh:mm:ss)",
                         )
                     )
+                    continue
+                if now is not None and submitted > now:
+                    problems.append(
+                        RowProblem(
+                            row_number,
+                            name,
+                            value,
+                            f"a time in the past: this is after now ({now:%d/%m/%Y %H:%M})",
+                        )
+                    )
+                elif (opens_on and submitted.date() < opens_on) or (
+                    closes_on and submitted.date() > closes_on
+                ):
+                    problems.append(
+                        RowProblem(
+                            row_number,
+                            name,
+                            value,
+                            f"a date {window}: the survey's dates (check them, or the file)",
+                        )
+                    )
+                continue
+            if target == RESPONSE_ID:
+                if len(value) > MAX_RESPONSE_ID:
+                    problems.append(
+                        RowProblem(
+                            row_number,
+                            name,
+                            value,
+                            f"an ID of at most {MAX_RESPONSE_ID} characters",
+                        )
+                    )
+                elif value in id_rows:
+                    problems.append(
+                        RowProblem(
+                            row_number,
+                            name,
+                            value,
+                            f"each response ID once: this one is already at row {id_rows[value]}",
+                        )
+                    )
+                elif value:
+                    id_rows[value] = row_number
+                    source_id = value
                 continue
             if not value:
                 continue
@@ -268,9 +392,7 @@ def parse_rows(
             else:
                 if len(value) > MAX_TEXT:
                     problems.append(
-                        RowProblem(
-                            row_number, name, value[:40] + "…", f"at most {MAX_TEXT} characters"
-                        )
+                        RowProblem(row_number, name, value, f"at most {MAX_TEXT} characters")
                     )
                     continue
                 answers[question.key] = value
@@ -278,6 +400,8 @@ def parse_rows(
             result.problems.extend(problems)
         elif submitted is not None:
             result.responses.append(
-                ParsedResponse(row_number, submitted, answers, agency=agency, role=role)
+                ParsedResponse(
+                    row_number, submitted, answers, agency=agency, role=role, source_id=source_id
+                )
             )
     return result

@@ -552,7 +552,8 @@ class SurveyImport(InInspection):
         ordering = ["survey", "-imported_at"]
 
     def __str__(self) -> str:
-        return f"{self.responses} responses from {self.original_name}"
+        plural = "" if self.responses == 1 else "s"
+        return f"{self.responses} response{plural} from {self.original_name}"
 
     @property
     def inspection(self) -> Inspection:
@@ -567,6 +568,13 @@ class SurveyResponse(models.Model):
     submitted_at = models.DateTimeField()
     agency = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=200, blank=True)
+    source_id = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="The survey tool's ID for the response (blank if the export gave none): a "
+        "later export is cumulative, and responses already imported are recognised by it.",
+    )
 
     class Meta:
         ordering = ["survey", "submitted_at", "pk"]

@@ -20,7 +20,16 @@ from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import IO
 
-from scrutiny.tabular import Cell, NotAWorkbook, NotText, csv_rows, decode_text, read_workbook
+from scrutiny.tabular import (
+    QUOTED_HEADING,
+    Cell,
+    NotAWorkbook,
+    NotText,
+    csv_rows,
+    decode_text,
+    quoted,
+    read_workbook,
+)
 
 # --- the format ---------------------------------------------------------------------------
 
@@ -179,13 +188,15 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
+        if not self.row:  # about the whole file: ``value`` says what it is
+            return f"{self.file}: {self.value} — expected {self.expected}."
         where = [self.file]
         if self.sheet:
             where.append(f"sheet '{self.sheet}'")
         where.append(f"row {self.row}")
         if self.column:
-            where.append(f"column '{self.column}'")
-        shown = f"'{self.value}'" if self.value else "(blank)"
+            where.append(f"column '{quoted(self.column, limit=QUOTED_HEADING)}'")
+        shown = f"'{quoted(self.value)}'" if self.value else "(blank)"
         return f"{', '.join(where)}: {shown} — expected {self.expected}."
 
 
@@ -333,6 +344,10 @@ def _from_serial(serial: float) -> date:
     return EXCEL_EPOCH + timedelta(days=int(serial))
 
 
+NOT_A_TABLE = (
+    "a CSV file (text, UTF-8 or Windows-1252) or an Excel workbook (.xlsx): start from the "
+    "template, and from Excel save as CSV UTF-8 or Excel Workbook"
+)
 FULL_DOB = (
     "the month of birth only (YYYY-MM): this looks like a full date of birth, which Scrutiny "
     "does not keep"
@@ -401,7 +416,7 @@ def check_upload(*, name: str, data: bytes, as_at: date) -> ReturnCheck:
         return check_workbook(stream=io.BytesIO(data), file=name, as_at=as_at)
     result = ReturnCheck(file=name)
     result.problems.append(
-        Problem(name, "", 0, "", suffix or name, "a .csv or .xlsx file (see the template)")
+        Problem(name, "", 0, "", f"'{quoted(suffix or name)}' files are not read", NOT_A_TABLE)
     )
     return result
 
@@ -411,9 +426,7 @@ def check_csv(*, data: bytes, file: str, as_at: date) -> ReturnCheck:
     try:
         text = decode_text(data)
     except NotText:
-        result.problems.append(
-            Problem(file, "", 0, "", "", "UTF-8 or Windows-1252 text: save the file as CSV UTF-8")
-        )
+        result.problems.append(Problem(file, "", 0, "", "this is not a CSV file", NOT_A_TABLE))
         return result
     rows = list(csv_rows(text))
     if not rows:
@@ -440,7 +453,7 @@ def check_workbook(*, stream: IO[bytes], file: str, as_at: date) -> ReturnCheck:
         sheets = read_workbook(stream)
     except NotAWorkbook:
         result.problems.append(
-            Problem(file, "", 0, "", "", "an Excel workbook (.xlsx) that opens: this one does not")
+            Problem(file, "", 0, "", "this is not an Excel workbook that opens", NOT_A_TABLE)
         )
         return result
     tables = []
@@ -490,7 +503,9 @@ def _identifiers(result: ReturnCheck, sheet: str, header_row: int, header: Seque
     for cell in header:
         if is_identifier_header(cell):
             label = cell_text(cell)
-            shown = f"'{label}'" + (f" on sheet '{sheet}'" if sheet else "")
+            shown = f"'{quoted(label, limit=QUOTED_HEADING)}'" + (
+                f" on sheet '{sheet}'" if sheet else ""
+            )
             result.identifier_columns.append(shown)
             found = True
     return found
@@ -552,7 +567,9 @@ def _check_table(
         )
     if missing:
         return
-    seen: dict[tuple[str, str], int] = {}
+    # Child IDs that differ only in case (D1, d1) are taken as one child: systems and people
+    # change the case of IDs, and two children told apart only by it would be read as one.
+    seen: dict[tuple[str, str], tuple[int, str]] = {}
     width = len(header)
     for row_number, cells in body:
         if len(cells) > width and any(cell_text(c) for c in cells[width:]):
@@ -571,8 +588,14 @@ def _check_table(
         row = _check_row(result, sheet, row_number, values, sheet_list, as_at)
         if row is None:
             continue
-        key = (row.list_kind, row.child_id)
+        key = (row.list_kind, row.child_id.casefold())
         if key in seen:
+            first_row, first_id = seen[key]
+            as_written = (
+                ""
+                if first_id == row.child_id
+                else f" as '{first_id}' (IDs differing only in capitals are the same child)"
+            )
             result.problems.append(
                 Problem(
                     file,
@@ -581,11 +604,11 @@ def _check_table(
                     "child_id",
                     row.child_id,
                     f"each child once in the list '{LIST_LABELS[row.list_kind]}': this child ID is "
-                    f"already at row {seen[key]}",
+                    f"already at row {first_row}{as_written}",
                 )
             )
             continue
-        seen[key] = row_number
+        seen[key] = (row_number, row.child_id)
         result.rows.append(row)
 
 
@@ -670,7 +693,7 @@ def _check_row(
 
     team = text.get("team", "")
     if len(team) > 100:
-        problem("team", team[:40] + "…", "a team name of at most 100 characters")
+        problem("team", team, "a team name of at most 100 characters")
 
     start: date | None = None
     if not text["start_date"]:

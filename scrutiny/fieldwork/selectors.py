@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -27,6 +28,7 @@ from scrutiny.fieldwork.models import (
     Survey,
     SurveyAnswer,
     SurveyInstrument,
+    SurveyResponse,
 )
 from scrutiny.fieldwork.returns import AT_HOME, AWAY_FROM_HOME
 from scrutiny.inspections.models import Inspection
@@ -160,8 +162,37 @@ def saved_mapping(*, instrument: SurveyInstrument, headers: list[str]) -> Column
     ).first()
 
 
-def pending_import(*, survey: Survey, pk: int) -> PendingSurveyImport | None:
-    return survey.pending_imports.filter(pk=pk).first()
+def pending_import(
+    *, survey: Survey, pk: int, kept: timedelta, now: datetime | None = None
+) -> PendingSurveyImport | None:
+    """An upload waiting to be mapped, unless it is older than ``kept`` (then it is as good as
+    deleted: the next import deletes it)."""
+    cutoff = (now or timezone.now()) - kept
+    return survey.pending_imports.filter(pk=pk, uploaded_at__gte=cutoff).first()
+
+
+def survey_imported(*, survey: Survey) -> mapping.Imported:
+    """What a survey already holds, for recognising responses a later export repeats."""
+    answers: dict[int, dict[str, str]] = {}
+    for response_pk, key, value, text in SurveyAnswer.objects.filter(
+        response__survey=survey
+    ).values_list("response_id", "question__key", "value", "text"):
+        answers.setdefault(response_pk, {})[key] = value or text
+    ids: set[str] = set()
+    every: Counter[str] = Counter()
+    without_id: Counter[str] = Counter()
+    for pk, submitted_at, source_id in SurveyResponse.objects.filter(survey=survey).values_list(
+        "pk", "submitted_at", "source_id"
+    ):
+        found = mapping.fingerprint(submitted_at=submitted_at, answers=answers.get(pk, {}))
+        every[found] += 1
+        if source_id:
+            ids.add(source_id)
+        else:
+            without_id[found] += 1
+    return mapping.Imported(
+        ids=frozenset(ids), fingerprints=every, fingerprints_without_id=without_id
+    )
 
 
 def free_text_answers(*, survey: Survey) -> list[dict[str, Any]]:

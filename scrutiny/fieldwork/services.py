@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from scrutiny.accounts.models import PARTNERSHIP_ROLES, Role, User
 from scrutiny.analysis import sampling
-from scrutiny.fieldwork import loader, mapping, returns
+from scrutiny.fieldwork import loader, mapping, returns, selectors
 from scrutiny.fieldwork.models import (
     Answer,
     AnswerType,
@@ -43,7 +43,7 @@ from scrutiny.fieldwork.models import (
     TemplateQuestion,
 )
 from scrutiny.inspections.models import EvidenceItem, Inspection, Status
-from scrutiny.tabular import NotText, csv_rows, decode_text
+from scrutiny.tabular import QUOTED_HEADING, NotText, csv_rows, decode_text, quoted
 
 
 class FieldworkError(Exception):
@@ -103,6 +103,9 @@ SECOND_READING_NOT_YOUR_PAIR = (
     "You are not in pair {number}: record the second reading for your own pair. Only the lead "
     "inspector or an administrator may record it on behalf of another pair, and must say so."
 )
+# An uploaded survey export holds every column, email addresses and names included, until its
+# columns are mapped: one left unfinished is deleted after this long.
+PENDING_KEPT = timedelta(hours=24)
 
 
 def _require_editable(inspection: Inspection) -> None:
@@ -124,6 +127,7 @@ def return_import(
     *, inspection: Inspection, name: str, data: bytes, as_at: date, by: User
 ) -> PreInspectionReturn:
     """Check the whole file; store it only when every row is clean."""
+    pending_imports_expire()
     _require_editable(inspection)
     _check_size(name, len(data))
     check = returns.check_upload(name=name, data=data, as_at=as_at)
@@ -811,6 +815,20 @@ class SurveyImportRejected(FieldworkError):
     """The export has problems; ``problems`` lists every one."""
 
 
+def pending_imports_expire(*, now: datetime | None = None) -> int:
+    """Delete every survey upload left unmapped for longer than ``PENDING_KEPT`` (run whenever
+    an import starts or completes, so nothing depends on a scheduler). How many went."""
+    cutoff = (now or timezone.now()) - PENDING_KEPT
+    deleted, _ = PendingSurveyImport.objects.filter(uploaded_at__lt=cutoff).delete()
+    return deleted
+
+
+@transaction.atomic
+def survey_upload_cancel(*, pending: PendingSurveyImport) -> None:
+    """Someone leaves the mapping page without importing: their upload goes at once."""
+    pending.delete()
+
+
 @transaction.atomic
 def survey_create(
     *,
@@ -846,7 +864,9 @@ def read_export(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 @transaction.atomic
 def survey_upload(*, survey: Survey, name: str, data: bytes, by: User) -> PendingSurveyImport:
-    """Keep an uploaded export until its columns are mapped (the next step)."""
+    """Keep an uploaded export until its columns are mapped (the next step), for at most
+    ``PENDING_KEPT``."""
+    pending_imports_expire()
     _require_editable(survey.inspection)
     _check_size(name, len(data))
     if not name.lower().endswith((".csv", ".txt")):
@@ -858,7 +878,9 @@ def survey_upload(*, survey: Survey, name: str, data: bytes, by: User) -> Pendin
         text = decode_text(data)
     except NotText:
         raise FieldworkError(
-            f"{name} is neither UTF-8 nor Windows-1252 text: save it as CSV UTF-8."
+            f"{quoted(name, limit=QUOTED_HEADING)} is not a CSV file (it is not UTF-8 or "
+            "Windows-1252 text): upload the survey tool's CSV export. From Excel, use File > "
+            "Save As > CSV UTF-8."
         ) from None
     header, rows = read_export(text)
     blank = [str(k) for k, h in enumerate(header, start=1) if not h]
@@ -868,7 +890,7 @@ def survey_upload(*, survey: Survey, name: str, data: bytes, by: User) -> Pendin
     if duplicates:
         raise FieldworkError(
             "Two columns have the same heading ("
-            + ", ".join(f"'{h}'" for h in duplicates)
+            + ", ".join(f"'{quoted(h, limit=QUOTED_HEADING)}'" for h in duplicates)
             + "): rename one so each column can be mapped."
         )
     if not rows:
@@ -892,6 +914,33 @@ def instrument_questions(instrument: SurveyInstrument) -> list[mapping.Question]
     ]
 
 
+@dataclass(frozen=True)
+class SurveyImported:
+    """The outcome of importing an export: survey tools' exports are cumulative, so the
+    responses already imported from an earlier export are skipped. ``batch`` is None when
+    nothing was new."""
+
+    name: str
+    batch: SurveyImport | None
+    new: int
+    already: int
+
+    @property
+    def message(self) -> str:
+        if self.batch is None:
+            return (
+                f"Nothing new in {self.name}: all {self.already} of its responses had already "
+                "been imported, so nothing was added."
+            )
+        said = f"{self.new} new response{'s' if self.new != 1 else ''} imported from {self.name}"
+        if self.already:
+            said += (
+                f"; {self.already} {'were' if self.already != 1 else 'was'} already imported "
+                "and skipped"
+            )
+        return said + ". The column mapping is saved for the next file with the same headings."
+
+
 @transaction.atomic
 def survey_import(
     *,
@@ -899,9 +948,12 @@ def survey_import(
     column_mapping: Mapping[str, str],
     day_first: bool,
     by: User,
-) -> SurveyImport:
-    """Read every response with the mapping; store them (and the mapping) only if all are clean."""
+) -> SurveyImported:
+    """Read every response with the mapping; if all are clean, store those not imported before
+    (recognised by the response ID, or without one by the submitted time and answers) and the
+    mapping."""
     survey = pending.survey
+    pending_imports_expire()
     _require_editable(survey.inspection)
     instrument = survey.instrument
     questions = instrument_questions(instrument)
@@ -911,7 +963,14 @@ def survey_import(
     if problems:
         raise SurveyImportRejected("The column mapping needs correcting.", problems=problems)
     parsed = mapping.parse_rows(
-        header, rows, mapping=used, questions=questions, day_first=day_first
+        header,
+        rows,
+        mapping=used,
+        questions=questions,
+        day_first=day_first,
+        now=timezone.localtime().replace(tzinfo=None),
+        opens_on=survey.opens_on,
+        closes_on=survey.closes_on,
     )
     if parsed.problems:
         count = len(parsed.problems)
@@ -931,16 +990,25 @@ def survey_import(
             "updated_at": timezone.now(),
         },
     )
-    batch = SurveyImport.objects.create(
-        survey=survey,
-        original_name=pending.original_name,
-        responses=len(parsed.responses),
-        mapping=saved,
-        imported_by=by,
+    zone = timezone.get_current_timezone()
+    new, already = mapping.split_new(
+        parsed.responses,
+        imported=selectors.survey_imported(survey=survey),
+        fingerprints=[
+            mapping.fingerprint(submitted_at=_aware(r.submitted_at, zone), answers=r.answers)
+            for r in parsed.responses
+        ],
     )
-    store_responses(survey=survey, batch=batch, parsed=parsed.responses)
+    name = pending.original_name
     pending.delete()
-    return batch
+    pending_imports_expire()
+    if not new:
+        return SurveyImported(name=name, batch=None, new=0, already=already)
+    batch = SurveyImport.objects.create(
+        survey=survey, original_name=name, responses=len(new), mapping=saved, imported_by=by
+    )
+    store_responses(survey=survey, batch=batch, parsed=new)
+    return SurveyImported(name=name, batch=batch, new=len(new), already=already)
 
 
 def store_responses(
@@ -962,6 +1030,7 @@ def store_responses(
                 submitted_at=_aware(item.submitted_at, zone),
                 agency=item.agency,
                 role=item.role,
+                source_id=item.source_id,
             )
             for item in parsed
         ],

@@ -65,6 +65,11 @@ urlpatterns = [
         name="survey-map",
     ),
     path(
+        "surveys/<int:survey_pk>/import/<int:pending_pk>/cancel/",
+        views.survey_upload_cancel,
+        name="survey-upload-cancel",
+    ),
+    path(
         "surveys/<int:survey_pk>/imports/<int:import_pk>/remove/",
         views.survey_import_delete,
         name="survey-import-delete",

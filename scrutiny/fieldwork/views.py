@@ -35,6 +35,7 @@ from scrutiny.fieldwork.forms import (
 from scrutiny.fieldwork.loader import DATA, template_as_data
 from scrutiny.fieldwork.models import (
     ListKind,
+    PendingSurveyImport,
     PreInspectionReturn,
     Reading,
     ReadingPair,
@@ -60,6 +61,10 @@ TEMPLATE_FILES = {
     "example-survey": ("example-staff-survey-export-synthetic.csv", "text/csv"),
 }
 PROBLEMS_SHOWN = 500
+UPLOAD_GONE = (
+    "That upload has been imported, cancelled or replaced, or it was left unfinished for more "
+    "than {hours} hours and has been deleted: upload the file again."
+)
 
 
 def _inspection(request: HttpRequest, pk: int, permission: str) -> Inspection:
@@ -983,12 +988,21 @@ def survey_upload(request: AuthenticatedRequest, survey_pk: int) -> HttpResponse
     )
 
 
+def _kept_hours() -> int:
+    return int(services.PENDING_KEPT.total_seconds() // 3600)
+
+
+def _pending(survey: Survey, pending_pk: int) -> PendingSurveyImport:
+    pending = selectors.pending_import(survey=survey, pk=pending_pk, kept=services.PENDING_KEPT)
+    if pending is None:
+        raise Http404(UPLOAD_GONE.format(hours=_kept_hours()))
+    return pending
+
+
 @login_required
 def survey_map(request: AuthenticatedRequest, survey_pk: int, pending_pk: int) -> HttpResponse:
     survey = _survey(request, survey_pk, "fieldwork.manage_surveys")
-    pending = selectors.pending_import(survey=survey, pk=pending_pk)
-    if pending is None:
-        raise Http404("That upload has been imported or replaced.")
+    pending = _pending(survey, pending_pk)
     # The page quotes the upload: an example answer from each column, and rejected values.
     log_child_level_access(
         request, what=f"Survey upload to map for {survey.title} ({survey.inspection})", obj=survey
@@ -1013,7 +1027,7 @@ def survey_map(request: AuthenticatedRequest, survey_pk: int, pending_pk: int) -
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            batch = services.survey_import(
+            imported = services.survey_import(
                 pending=pending,
                 column_mapping=form.column_mapping(),
                 day_first=form.cleaned_data["day_first"],
@@ -1025,11 +1039,8 @@ def survey_map(request: AuthenticatedRequest, survey_pk: int, pending_pk: int) -
         except FieldworkError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request,
-                f"{batch.responses} responses imported; the column mapping is saved for the "
-                "next file with the same headings.",
-            )
+            level = messages.SUCCESS if imported.new else messages.INFO
+            messages.add_message(request, level, imported.message)
             return redirect(survey)
     examples = {
         name: next((cells[i] for _, cells in rows if i < len(cells) and cells[i].strip()), "")
@@ -1049,8 +1060,23 @@ def survey_map(request: AuthenticatedRequest, survey_pk: int, pending_pk: int) -
             examples=[(form[f"column_{i}"], examples[name]) for i, name in enumerate(header)],
             problems=problems[:PROBLEMS_SHOWN],
             problem_count=len(problems),
+            kept_hours=_kept_hours(),
         ),
     )
+
+
+@login_required
+@require_POST
+def survey_upload_cancel(
+    request: AuthenticatedRequest, survey_pk: int, pending_pk: int
+) -> HttpResponse:
+    survey = _survey(request, survey_pk, "fieldwork.manage_surveys")
+    pending = _pending(survey, pending_pk)
+    services.survey_upload_cancel(pending=pending)
+    messages.success(
+        request, f"Import cancelled: the upload of {pending.original_name} has been deleted."
+    )
+    return redirect(survey)
 
 
 @login_required
@@ -1065,5 +1091,5 @@ def survey_import_delete(
     except FieldworkError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Import of {batch.original_name} removed.")
+        messages.success(request, f"Removed the import of {batch}.")
     return redirect(survey)

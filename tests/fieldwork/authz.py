@@ -65,6 +65,12 @@ EXPECTATIONS = {
         A_TEAM,
         kwargs=lambda w: {"survey_pk": w.fieldwork_survey.pk, "pending_pk": w.fieldwork_pending.pk},
     ),
+    "fieldwork:survey-upload-cancel": Case(
+        A_TEAM,
+        kwargs=lambda w: {"survey_pk": w.fieldwork_survey.pk, "pending_pk": w.fieldwork_pending.pk},
+        method="post",
+        ok=302,
+    ),
     "fieldwork:survey-import-delete": Case(
         A_TEAM,
         kwargs=lambda w: {

@@ -297,3 +297,62 @@ def test_problems_quoting_a_rejected_returns_values_are_logged(
     entry = AccessLogEntry.objects.get(user=cast.lead_a)
     assert entry.what.startswith("Problems quoting a rejected pre-inspection return")
     assert entry.partnership_id == inspection_a.partnership_id
+
+
+def test_it_cuts_a_very_long_value_in_a_problem_message(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given a return whose child_id is 5,000 characters long
+    When it is imported
+    Then the problem quotes its first 40 characters and "…", not the whole value
+    """
+    long_id = "D" * 5000
+    bad = io.BytesIO(f"{HEADER}\ncp_register,{long_id},2015-03,,female,,2025-01-01,,\n".encode())
+    bad.name = "return.csv"
+    response = as_user(cast.lead_a).post(
+        reverse("fieldwork:return", args=[inspection_a.pk]), {"file": bad, "as_at": "2026-01-31"}
+    )
+    page = response.content.decode()
+    assert f"column &#x27;child_id&#x27;: &#x27;{'D' * 40}…&#x27; — expected" in page
+    assert "D" * 41 not in page
+
+
+def test_it_reads_a_return_separated_by_semicolons() -> None:
+    """Excel saves "CSV" with semicolons where the decimal mark is a comma."""
+    data = return_csv(6).replace(b",", b";")
+    check = returns.check_upload(name="r.csv", data=data, as_at=AS_AT)
+    assert check.ok, [str(p) for p in check.problems]
+    assert len(check.rows) == 6 and check.rows[0].child_id == "C0000"
+
+
+def test_it_says_a_binary_file_is_not_a_csv_or_excel_file() -> None:
+    """
+    Given a PDF or an image named .csv, and a broken workbook
+    When it is checked
+    Then the problem says the file is not a CSV or Excel file, naming no row
+    """
+    for name, data in (
+        ("return.csv", b"%PDF-1.7\n\x00\x01\x02binary"),
+        ("return.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        ("return.xlsx", b"PK\x03\x04 not really a workbook"),
+    ):
+        check = returns.check_upload(name=name, data=data, as_at=AS_AT)
+        [problem] = [str(p) for p in check.problems]
+        assert problem.startswith(f"{name}: this is not a")
+        assert "expected a CSV file (text, UTF-8 or Windows-1252) or an Excel workbook" in problem
+        assert "row 0" not in problem
+
+
+def test_it_reports_child_ids_differing_only_in_case_as_the_same_child() -> None:
+    data = (
+        f"{HEADER}\ncp_register,D1,2015-03,,female,,2025-01-01,,\n"
+        "cp_register,d1,2015-03,,female,,2025-02-01,,\n"
+    ).encode()
+    check = returns.check_upload(name="r.csv", data=data, as_at=AS_AT)
+    [problem] = [str(p) for p in check.problems]
+    assert problem == (
+        "r.csv, row 3, column 'child_id': 'd1' — expected each child once in the list 'Child "
+        "protection register': this child ID is already at row 2 as 'D1' (IDs differing only "
+        "in capitals are the same child)."
+    )

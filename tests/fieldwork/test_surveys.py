@@ -5,21 +5,29 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrutiny.accounts.models import AccessLogEntry
 from scrutiny.fieldwork import mapping, results, selectors, services
 from scrutiny.fieldwork.loader import DATA
-from scrutiny.fieldwork.models import ColumnMapping, Survey, SurveyInstrument, SurveyResponse
+from scrutiny.fieldwork.models import (
+    ColumnMapping,
+    PendingSurveyImport,
+    Survey,
+    SurveyInstrument,
+    SurveyResponse,
+)
 from scrutiny.inspections.models import EvidenceItem, Inspection, Status
+from tests.fieldwork.helpers import AS_AT, return_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +125,86 @@ def test_it_reports_every_bad_row_and_keeps_nothing(cast: Any, inspection_a: Any
     assert not ColumnMapping.objects.exists()
 
 
+def test_it_cuts_a_very_long_answer_in_a_problem_message(cast: Any, inspection_a: Any) -> None:
+    """
+    Given an export with a 6,000-character answer to an agreement question
+    When it is imported
+    Then the problem quotes its first 40 characters and "…", not the whole answer
+    """
+    survey = _survey(inspection_a, cast.inspector_a)
+    bad = EXPORT + f"07/03/2026 18:00:00,anonymous,NHS health,{'x' * 6000},\n"
+    pending = services.survey_upload(survey=survey, name="e.csv", data=bad.encode(), by=cast.qa)
+    header, _ = services.read_export(pending.text)
+    with pytest.raises(services.SurveyImportRejected) as caught:
+        services.survey_import(
+            pending=pending,
+            column_mapping=mapping.suggest(header, services.instrument_questions(_staff())),
+            day_first=True,
+            by=cast.inspector_a,
+        )
+    [problem] = caught.value.problems
+    assert f": '{'x' * 40}…' — expected one of: Strongly agree" in problem
+    assert len(problem) < 400
+
+
+def _import(survey: Any, text: str) -> services.SurveyImported:
+    """Import an export with the suggested mapping, as the survey's creator."""
+    by = survey.created_by
+    pending = services.survey_upload(survey=survey, name="e.csv", data=text.encode(), by=by)
+    header, _ = services.read_export(pending.text)
+    return services.survey_import(
+        pending=pending,
+        column_mapping=mapping.suggest(header, services.instrument_questions(_staff())),
+        day_first=True,
+        by=by,
+    )
+
+
+def test_it_refuses_responses_outside_the_surveys_dates_or_in_the_future(
+    cast: Any, inspection_a: Any
+) -> None:
+    """
+    Given a survey that ran from 13 July to 2 August 2026
+    When an export has responses dated 1 January 2030 and 1 January 2020 among good ones
+    Then nothing is imported and each of the two is a problem with its row
+    """
+    survey = services.survey_create(
+        inspection=inspection_a,
+        instrument=_staff(),
+        title="Staff survey",
+        by=cast.inspector_a,
+        opens_on=date(2026, 7, 13),
+        closes_on=date(2026, 8, 2),
+    )
+    export = (
+        f"Completion time,Email,{WORK_TOGETHER}\n"
+        "13/07/2026 00:10:00,anonymous,Agree\n"
+        "01/01/2030 09:00:00,anonymous,Agree\n"
+        "02/08/2026 23:59:00,anonymous,Agree\n"
+        "01/01/2020 09:00:00,anonymous,Agree\n"
+    )
+    with pytest.raises(services.SurveyImportRejected) as caught:
+        _import(survey, export)
+    first, second = caught.value.problems
+    assert first.startswith(
+        "Row 3, column 'Completion time': '01/01/2030 09:00:00' — expected a time in the past"
+    )
+    assert second == (
+        "Row 5, column 'Completion time': '01/01/2020 09:00:00' — expected a date from 13 July "
+        "2026 to 2 August 2026: the survey's dates (check them, or the file)."
+    )
+    assert not SurveyResponse.objects.exists()
+
+
+def test_without_dates_set_only_a_future_response_is_refused(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    export = f"Completion time,{WORK_TOGETHER}\n01/01/2020 09:00,Agree\n01/01/2030 09:00,Agree\n"
+    with pytest.raises(services.SurveyImportRejected) as caught:
+        _import(survey, export)
+    assert [p.split(":")[0] for p in caught.value.problems] == ["Row 3, column 'Completion time'"]
+    assert _import(survey, export.rsplit("\n", 2)[0] + "\n").new == 1
+
+
 def test_a_mapping_needs_one_submitted_column_and_one_column_per_question(
     cast: Any, inspection_a: Any
 ) -> None:
@@ -195,10 +283,11 @@ def test_the_example_export_imports_with_the_suggested_mapping(
     header, _ = services.read_export(pending.text)
     suggested = mapping.suggest(header, services.instrument_questions(_staff()))
     assert suggested["Completion time"] == mapping.SUBMITTED
-    batch = services.survey_import(
+    imported = services.survey_import(
         pending=pending, column_mapping=suggested, day_first=True, by=cast.inspector_a
     )
-    assert batch.responses == 120
+    assert imported.new == 120 and imported.batch is not None
+    assert imported.batch.responses == 120
 
 
 @settings(deadline=None)
@@ -528,3 +617,198 @@ def test_free_text_answers_and_an_upload_to_map_are_in_the_access_log(
     entry = AccessLogEntry.objects.get(user=cast.inspector_a, path=free_text)
     assert entry.what.startswith("Free-text answers to Staff survey")
     assert entry.partnership_id == inspection_a.partnership_id
+
+
+def _import_through_the_pages(client: Any, survey: Any, name: str, data: bytes) -> str:
+    """Upload a file, accept the suggested mapping and return the message shown after."""
+    upload = io.BytesIO(data)
+    upload.name = name
+    response = client.post(reverse("fieldwork:survey-upload", args=[survey.pk]), {"file": upload})
+    assert response.status_code == 302, response.content
+    form = client.get(response["Location"]).context["form"]
+    mapped = {field: form[field].initial for field in form.fields}
+    done = client.post(response["Location"], {**mapped, "day_first": "1"}, follow=True)
+    return " ".join(str(m) for m in done.context["messages"])
+
+
+def test_it_skips_responses_already_imported_by_their_id(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given the example export (it has an ID column) imported once
+    When the same export is imported again, and then a later export with 2 more responses
+    Then the first adds nothing and says so, the second adds only the 2 new responses
+    """
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    data = (DATA / "example-staff-survey-export-synthetic.csv").read_bytes()
+    assert "120 new responses imported" in _import_through_the_pages(client, survey, "a.csv", data)
+    again = _import_through_the_pages(client, survey, "a.csv", data)
+    assert "Nothing new in a.csv: all 120 of its responses had already been imported" in again
+    assert SurveyResponse.objects.filter(survey=survey).count() == 120
+    assert survey.imports.count() == 1
+    lines = data.decode("utf-8-sig").splitlines()
+    later = [
+        *lines,
+        *(f"{n}," + line.split(",", 1)[1] for n, line in ((121, lines[1]), (122, lines[2]))),
+    ]
+    message = _import_through_the_pages(client, survey, "b.csv", "\n".join(later).encode())
+    assert "2 new responses imported from b.csv; 120 were already imported and skipped" in message
+    assert SurveyResponse.objects.filter(survey=survey).count() == 122
+    assert set(SurveyResponse.objects.values_list("source_id", flat=True)) == {
+        str(n) for n in range(1, 123)
+    }
+
+
+def test_without_an_id_column_it_skips_responses_with_the_same_time_and_answers(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    assert "4 new responses" in _import_through_the_pages(client, survey, "e.csv", EXPORT.encode())
+    # The same moment with another answer is another response; a repeated row is skipped.
+    later = EXPORT + "07/03/2026 17:45:00,anonymous,Council social work,Agree,\n"
+    message = _import_through_the_pages(client, survey, "f.csv", later.encode())
+    assert "1 new response imported from f.csv; 4 were already imported and skipped" in message
+    assert SurveyResponse.objects.filter(survey=survey).count() == 5
+
+
+def test_two_identical_responses_in_a_file_without_ids_are_both_kept(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    twice = EXPORT + EXPORT.splitlines()[2] + "\n"
+    assert "5 new responses" in _import_through_the_pages(client, survey, "e.csv", twice.encode())
+    three = twice + EXPORT.splitlines()[2] + "\n"
+    message = _import_through_the_pages(client, survey, "f.csv", three.encode())
+    assert "1 new response imported from f.csv; 5 were already imported" in message
+
+
+def test_a_response_id_used_twice_in_a_file_is_a_problem(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    lines = EXPORT.splitlines()
+    data = "\n".join(
+        [
+            "ID," + lines[0],
+            *(f"{n}," + line for n, line in zip((7, 8, 7, 9), lines[1:], strict=True)),
+        ]
+    )
+    pending = services.survey_upload(survey=survey, name="e.csv", data=data.encode(), by=cast.qa)
+    header, _ = services.read_export(pending.text)
+    suggested = mapping.suggest(header, services.instrument_questions(_staff()))
+    assert suggested["ID"] == mapping.RESPONSE_ID
+    with pytest.raises(services.SurveyImportRejected) as caught:
+        services.survey_import(
+            pending=pending, column_mapping=suggested, day_first=True, by=cast.inspector_a
+        )
+    assert caught.value.problems == [
+        "Row 4, column 'ID': '7' — expected each response ID once: this one is already at row 2."
+    ]
+
+
+def test_removing_an_import_asks_first_and_says_how_many_responses_go(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    _import_through_the_pages(client, survey, "e.csv", EXPORT.encode())
+    page = client.get(reverse("fieldwork:survey", args=[survey.pk])).content.decode()
+    batch = survey.imports.get()
+    action = reverse("fieldwork:survey-import-delete", args=[survey.pk, batch.pk])
+    assert '<details class="ds_details scrutiny-confirm">' in page
+    assert f'action="{action}"' in page
+    assert "<p>Remove 4 responses from e.csv? They are deleted" in page
+    done = client.post(action, follow=True).content.decode()
+    assert "Removed the import of 4 responses from e.csv." in done
+    assert not SurveyResponse.objects.filter(survey=survey).exists()
+
+
+def test_cancelling_on_the_mapping_page_deletes_the_upload(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given an upload waiting for its columns to be mapped
+    When its uploader cancels on the mapping page
+    Then the upload (email column and all) is deleted at once, and the page no longer opens
+    """
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    response = client.post(
+        reverse("fieldwork:survey-upload", args=[survey.pk]),
+        {"file": _upload("export.csv", EXPORT)},
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "which is never kept" not in page
+    assert "every column included, for at most 24 hours; then it is deleted" in page
+    pending = PendingSurveyImport.objects.get(survey=survey)
+    cancel = reverse("fieldwork:survey-upload-cancel", args=[survey.pk, pending.pk])
+    assert f'action="{cancel}"' in page and "Cancel and delete the upload" in page
+    done = client.post(cancel, follow=True).content.decode()
+    assert "Import cancelled: the upload of export.csv has been deleted." in done
+    assert not PendingSurveyImport.objects.exists()
+    assert client.get(response["Location"]).status_code == 404
+
+
+def test_unfinished_uploads_older_than_a_day_are_deleted_when_any_import_runs(
+    cast: Any, inspection_a: Any
+) -> None:
+    """
+    Given an upload left unmapped for 25 hours, and another for an hour
+    When someone else starts a survey upload, or a pre-inspection return import
+    Then the 25-hour-old upload is deleted (and not offered before that), the other kept
+    """
+    survey = _survey(inspection_a, cast.inspector_a)
+    old = services.survey_upload(survey=survey, name="o.csv", data=EXPORT.encode(), by=cast.qa)
+    recent = services.survey_upload(
+        survey=survey, name="r.csv", data=EXPORT.encode(), by=cast.inspector_a
+    )
+    now = timezone.now()
+    PendingSurveyImport.objects.filter(pk=old.pk).update(uploaded_at=now - timedelta(hours=25))
+    PendingSurveyImport.objects.filter(pk=recent.pk).update(uploaded_at=now - timedelta(hours=1))
+    kept = services.PENDING_KEPT
+    assert selectors.pending_import(survey=survey, pk=old.pk, kept=kept) is None
+    assert selectors.pending_import(survey=survey, pk=recent.pk, kept=kept) is not None
+    services.return_import(
+        inspection=inspection_a, name="r.csv", data=return_csv(3), as_at=AS_AT, by=cast.lead_a
+    )
+    assert list(PendingSurveyImport.objects.values_list("pk", flat=True)) == [recent.pk]
+    PendingSurveyImport.objects.filter(pk=recent.pk).update(uploaded_at=now - timedelta(hours=25))
+    other = _survey(inspection_a, cast.inspector_a)
+    services.survey_upload(survey=other, name="n.csv", data=EXPORT.encode(), by=cast.lead_a)
+    assert list(PendingSurveyImport.objects.values_list("survey", flat=True)) == [other.pk]
+
+
+def test_an_import_completing_deletes_expired_uploads(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    old = services.survey_upload(survey=survey, name="o.csv", data=EXPORT.encode(), by=cast.qa)
+    mine = services.survey_upload(
+        survey=survey, name="m.csv", data=EXPORT.encode(), by=cast.inspector_a
+    )
+    header, _ = services.read_export(mine.text)
+    PendingSurveyImport.objects.filter(pk=old.pk).update(
+        uploaded_at=timezone.now() - timedelta(hours=25)
+    )
+    services.survey_import(
+        pending=mine,
+        column_mapping=mapping.suggest(header, services.instrument_questions(_staff())),
+        day_first=True,
+        by=cast.inspector_a,
+    )
+    assert not PendingSurveyImport.objects.exists()
+
+
+def test_it_reads_an_export_separated_by_semicolons(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    assert _import(survey, EXPORT.replace(",", ";")).new == 4
+    assert SurveyResponse.objects.filter(survey=survey, agency="Police Scotland").count() == 1
+
+
+def test_a_binary_file_is_not_taken_for_a_survey_export(cast: Any, inspection_a: Any) -> None:
+    survey = _survey(inspection_a, cast.inspector_a)
+    with pytest.raises(services.FieldworkError) as caught:
+        services.survey_upload(
+            survey=survey, name="export.csv", data=b"PK\x03\x04\x14\x00\x06\x00", by=cast.qa
+        )
+    assert str(caught.value).startswith("export.csv is not a CSV file (it is not UTF-8 or")
+    assert not PendingSurveyImport.objects.exists()

@@ -44,14 +44,14 @@ def extend(world: Any) -> None:
     header, _ = services.read_export(pending.text)
     from scrutiny.fieldwork import mapping
 
-    batch = services.survey_import(
+    imported = services.survey_import(
         pending=pending,
         column_mapping=mapping.suggest(header, services.instrument_questions(staff)),
         day_first=True,
         by=inspector,
     )
     world.fieldwork_survey = survey
-    world.fieldwork_survey_import = batch
+    world.fieldwork_survey_import = imported.batch
     world.fieldwork_pending = services.survey_upload(
         survey=survey, name="export.csv", data=STAFF_EXPORT, by=inspector
     )
