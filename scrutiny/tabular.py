@@ -18,7 +18,6 @@ from typing import IO
 
 ENCODINGS = ("utf-8-sig", "cp1252")  # UTF-8 with or without BOM, then Windows-1252
 DELIMITERS = ",;\t"
-SNIFFED_LINES = 20
 
 Cell = str | int | float | bool | date | datetime | None
 
@@ -59,11 +58,17 @@ def quoted(value: str, *, limit: int = QUOTED_VALUE) -> str:
 def delimiter(text: str) -> str:
     """How the fields of a CSV text are separated: a comma, unless the file uses a semicolon
     (Excel saves "CSV" so where the decimal mark is a comma) or a tab."""
-    sample = "\n".join(text.splitlines()[:SNIFFED_LINES])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:  # one column, or nothing to tell by: a comma is as good as any
+    # Decided by the header alone, read as CSV (so quoted commas do not count): free text in
+    # the rows below, "kind; 'the best'; thanks", must not turn a comma file into another.
+    header = next(iter(text.splitlines()), "")
+    widths = {
+        candidate: len(next(csv.reader([header], delimiter=candidate), []))
+        for candidate in DELIMITERS
+    }
+    if widths[","] > 1:
         return ","
+    best = max(DELIMITERS, key=lambda candidate: widths[candidate])
+    return best if widths[best] > 1 else ","
 
 
 def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:

@@ -197,11 +197,11 @@ _DATES = [
     re.compile(rf"\b(?:{_MONTHS})\.?\s+{_ORDINAL}(?:,?\s+\d{{4}})?\b"),
     re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{4}}\b"),
 ]
-# A UK postcode ("KA7 1AA"), written in capitals as postcodes are, so that a school year and
-# an ordinal ("S3 2nd year") are left alone; and a street: a house number and a street's name
+# A UK postcode ("KA7 1AA", "ka7 1aa", "ka71aa"), but not a school year and an ordinal ("S3
+# 2nd year"); and a street: a house number and a street's name
 # ("12 High Street", "4 Burns Crescent"), or a name ending in a word that only names streets
 # ("Burns Crescent"; not "Way", "Place", "Walk" or "Close", which are ordinary words too).
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*(?!\d(?:st|nd|rd|th)\b)\d[A-Z]{2}\b", re.I)
 _STREET_ONLY = "Street|Road|Avenue|Drive|Lane|Crescent|Terrace|Gardens|Wynd|Brae|Quadrant|Vennel"
 _STREET_ALSO = "St|Rd|Ave|Place|Court|Way|Close|Square|Grove|Loan|Row|Walk|Circle|Park|View"
 _NOT_A_STREET_NAME = r"(?!(?:The|A|An|At|In|On|To|From|Our|My|His|Her|Their|Your|And|Of|For|No)\b)"

@@ -264,7 +264,9 @@ def protect_table(table: CountTable, *, threshold: int = DEFAULT_THRESHOLD) -> P
             if 0 < counts[i][j] < threshold:
                 suppress((i, j), Rule.PRIMARY)
     audit = _Audit(counts, lines, threshold, total_row_index, total_column_index)
-    while True:
+    # A table of one count has nothing else to hide and nothing to audit: only the rule itself
+    # says anything of it (and the indicators protect thousands of such single counts).
+    while n_rows * n_columns > 1:
         changed = False
         for number in range(len(lines)):
             if suppressed_in[number] == 1:

@@ -180,21 +180,26 @@ class ParsedResponse:
     source_id: str = ""  # the survey tool's ID for the response, if a column gives it
 
 
+def moment(submitted_at: datetime) -> str:
+    """A submission time to the second, in UTC, for comparing responses."""
+    return submitted_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def fingerprint(*, submitted_at: datetime, answers: Mapping[str, str]) -> str:
     """The same for two responses submitted at the same second (``submitted_at`` with its
     time zone) with the same answers: how a response already imported is recognised when the
     export has no ID column."""
-    moment = submitted_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    content = json.dumps([moment, sorted(answers.items())], ensure_ascii=False)
+    content = json.dumps([moment(submitted_at), sorted(answers.items())], ensure_ascii=False)
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
 class Imported:
-    """What is already stored for a survey: the IDs of its responses, and the fingerprints of
-    all of them and of those stored without an ID (each counted as often as it occurs)."""
+    """What is already stored for a survey: the IDs of its responses, each with the times
+    (``moment``) it was submitted at, and the fingerprints of all of them and of those stored
+    without an ID (each counted as often as it occurs)."""
 
-    ids: frozenset[str] = frozenset()
+    ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
     fingerprints: Counter[str] = field(default_factory=Counter)
     fingerprints_without_id: Counter[str] = field(default_factory=Counter)
 
@@ -203,14 +208,17 @@ def split_new(
     responses: Sequence[ParsedResponse], *, imported: Imported, fingerprints: Sequence[str]
 ) -> tuple[list[ParsedResponse], int]:
     """The responses not imported before, and how many were. A response with an ID is already
-    there if a stored response has that ID, or (stored before IDs were mapped) has no ID and
-    the same fingerprint; one without an ID, if a stored response has the same fingerprint.
-    Fingerprints are matched one for one, so two identical responses stay two."""
+    there if a stored response has that ID and was submitted at the same second (an ID alone
+    is not enough: tools number each form's responses 1, 2, 3…, so another form's response 1
+    is not this one), or (stored before IDs were mapped) has no ID and the same fingerprint;
+    one without an ID, if a stored response has the same fingerprint. Fingerprints are matched
+    one for one, so two identical responses stay two."""
     any_left = Counter(imported.fingerprints)
     unidentified_left = Counter(imported.fingerprints_without_id)
     new: list[ParsedResponse] = []
     for response, print_ in zip(responses, fingerprints, strict=True):
-        if response.source_id and response.source_id in imported.ids:
+        times = imported.ids.get(response.source_id, frozenset())
+        if response.source_id and moment(response.submitted_at) in times:
             continue
         left = unidentified_left if response.source_id else any_left
         if left[print_] > 0:

@@ -178,7 +178,7 @@ def survey_imported(*, survey: Survey) -> mapping.Imported:
         response__survey=survey
     ).values_list("response_id", "question__key", "value", "text"):
         answers.setdefault(response_pk, {})[key] = value or text
-    ids: set[str] = set()
+    ids: dict[str, set[str]] = {}
     every: Counter[str] = Counter()
     without_id: Counter[str] = Counter()
     for pk, submitted_at, source_id in SurveyResponse.objects.filter(survey=survey).values_list(
@@ -187,11 +187,13 @@ def survey_imported(*, survey: Survey) -> mapping.Imported:
         found = mapping.fingerprint(submitted_at=submitted_at, answers=answers.get(pk, {}))
         every[found] += 1
         if source_id:
-            ids.add(source_id)
+            ids.setdefault(source_id, set()).add(mapping.moment(submitted_at))
         else:
             without_id[found] += 1
     return mapping.Imported(
-        ids=frozenset(ids), fingerprints=every, fingerprints_without_id=without_id
+        ids={key: frozenset(times) for key, times in ids.items()},
+        fingerprints=every,
+        fingerprints_without_id=without_id,
     )
 
 

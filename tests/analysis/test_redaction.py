@@ -29,6 +29,7 @@ from scrutiny.analysis.redaction import invented, redact
         ("She lives on Burns Crescent now.", "She lives on [place] now."),
         ("They moved to Burns Crescent.", "They moved to [place]."),
         ("Our postcode is KA7 1AA.", "Our postcode is [place]."),
+        ("Our postcode is ka71aa, or ka7 1aa.", "Our postcode is [place], or [place]."),
         ("We met at 3 Church Place.", "We met at [place]."),
     ],
 )

@@ -356,3 +356,18 @@ def test_it_reports_child_ids_differing_only_in_case_as_the_same_child() -> None
         "protection register': this child ID is already at row 2 as 'D1' (IDs differing only "
         "in capitals are the same child)."
     )
+
+
+def test_a_comma_file_with_semicolons_in_its_text_stays_a_comma_file() -> None:
+    from scrutiny.tabular import csv_rows, delimiter
+
+    text = (
+        "id,comment\n"
+        '1,"Staff were kind; ""brilliant""; would recommend"\n'
+        "2,My worker is great; 'the best'; thanks\n"
+    )
+    assert delimiter(text) == ","
+    assert [row for _, row in csv_rows(text)][2] == ["2", "My worker is great; 'the best'; thanks"]
+    assert delimiter("id;comment\n1;Fine, thanks\n") == ";"
+    assert delimiter("id\tcomment\n1\tFine\n") == "\t"
+    assert delimiter("comment\nJust one column\n") == ","

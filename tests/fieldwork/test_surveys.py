@@ -660,6 +660,25 @@ def test_it_skips_responses_already_imported_by_their_id(
     }
 
 
+def test_another_forms_response_with_the_same_id_is_not_taken_for_one_imported(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """Tools number each form's responses 1, 2, 3…: an ID seen before with another submission
+    time is another response, and is imported."""
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    data = (DATA / "example-staff-survey-export-synthetic.csv").read_bytes()
+    _import_through_the_pages(client, survey, "a.csv", data)
+    header, first = data.decode("utf-8-sig").splitlines()[:2]
+    other = first.replace(
+        "17/07/2026 15:37:00,17/07/2026 15:49:00", "18/07/2026 09:00:00,18/07/2026 09:10:00"
+    )
+    assert other != first
+    message = _import_through_the_pages(client, survey, "b.csv", f"{header}\n{other}\n".encode())
+    assert "1 new response imported from b.csv" in message
+    assert SurveyResponse.objects.filter(survey=survey, source_id="1").count() == 2
+
+
 def test_without_an_id_column_it_skips_responses_with_the_same_time_and_answers(
     cast: Any, inspection_a: Any, as_user: Any
 ) -> None:
