@@ -567,9 +567,7 @@ def _check_table(
         )
     if missing:
         return
-    # Child IDs that differ only in case (D1, d1) are taken as one child: systems and people
-    # change the case of IDs, and two children told apart only by it would be read as one.
-    seen: dict[tuple[str, str], tuple[int, str]] = {}
+    seen: dict[tuple[str, str], int] = {}
     width = len(header)
     for row_number, cells in body:
         if len(cells) > width and any(cell_text(c) for c in cells[width:]):
@@ -588,14 +586,8 @@ def _check_table(
         row = _check_row(result, sheet, row_number, values, sheet_list, as_at)
         if row is None:
             continue
-        key = (row.list_kind, row.child_id.casefold())
+        key = (row.list_kind, row.child_id)
         if key in seen:
-            first_row, first_id = seen[key]
-            as_written = (
-                ""
-                if first_id == row.child_id
-                else f" as '{first_id}' (IDs differing only in capitals are the same child)"
-            )
             result.problems.append(
                 Problem(
                     file,
@@ -604,11 +596,11 @@ def _check_table(
                     "child_id",
                     row.child_id,
                     f"each child once in the list '{LIST_LABELS[row.list_kind]}': this child ID is "
-                    f"already at row {first_row}{as_written}",
+                    f"already at row {seen[key]}",
                 )
             )
             continue
-        seen[key] = (row_number, row.child_id)
+        seen[key] = row_number
         result.rows.append(row)
 
 

@@ -344,20 +344,6 @@ def test_it_says_a_binary_file_is_not_a_csv_or_excel_file() -> None:
         assert "row 0" not in problem
 
 
-def test_it_reports_child_ids_differing_only_in_case_as_the_same_child() -> None:
-    data = (
-        f"{HEADER}\ncp_register,D1,2015-03,,female,,2025-01-01,,\n"
-        "cp_register,d1,2015-03,,female,,2025-02-01,,\n"
-    ).encode()
-    check = returns.check_upload(name="r.csv", data=data, as_at=AS_AT)
-    [problem] = [str(p) for p in check.problems]
-    assert problem == (
-        "r.csv, row 3, column 'child_id': 'd1' — expected each child once in the list 'Child "
-        "protection register': this child ID is already at row 2 as 'D1' (IDs differing only "
-        "in capitals are the same child)."
-    )
-
-
 def test_a_comma_file_with_semicolons_in_its_text_stays_a_comma_file() -> None:
     from scrutiny.tabular import csv_rows, delimiter
 
