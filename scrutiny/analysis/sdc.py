@@ -170,6 +170,41 @@ class _Line:
 
 
 def protect_table(table: CountTable, *, threshold: int = DEFAULT_THRESHOLD) -> ProtectedTable:
+    """Suppress small counts and the complementary cells that protect them (see `_protect`).
+
+    The result depends on the table and the threshold alone and is immutable, so it is kept
+    for tables seen before: pages that publish the same figures again (a dashboard's other
+    councils, request after request) do not solve the same linear programmes again."""
+    try:
+        key = (
+            tuple(table.row_labels),
+            tuple(table.column_labels),
+            tuple(tuple(row) for row in table.counts),
+            table.total_row,
+            table.total_column,
+            threshold,
+        )
+        hash(key)
+    except TypeError:  # a count that cannot be hashed is refused by the checks with its place
+        return _protect(table, threshold=threshold)
+    return _protect_seen(key, table, threshold)
+
+
+_SEEN: dict[tuple[object, ...], ProtectedTable] = {}
+_SEEN_LIMIT = 4096
+
+
+def _protect_seen(key: tuple[object, ...], table: CountTable, threshold: int) -> ProtectedTable:
+    found = _SEEN.get(key)
+    if found is None:
+        found = _protect(table, threshold=threshold)
+        if len(_SEEN) >= _SEEN_LIMIT:
+            _SEEN.pop(next(iter(_SEEN)))  # the oldest first
+        _SEEN[key] = found
+    return found
+
+
+def _protect(table: CountTable, *, threshold: int) -> ProtectedTable:
     """Suppress small counts and the complementary cells that protect them.
 
     1. Primary: every count (totals included) from 1 to ``threshold`` - 1.

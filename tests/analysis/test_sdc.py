@@ -434,3 +434,15 @@ def test_no_suppressed_count_can_be_narrowed_and_nothing_else_changes(
             if count != 0
         }
         assert exposed <= too_narrow(table, every, threshold)
+
+
+def test_a_table_seen_before_is_not_protected_again() -> None:
+    from scrutiny.analysis import sdc
+
+    def table() -> CountTable:
+        return CountTable(row_labels=["a"], column_labels=["x", "y", "z"], counts=[[3, 20, 12]])
+
+    first = protect_table(table(), threshold=5)
+    assert protect_table(table(), threshold=5) is first  # kept: no linear programmes again
+    assert first == sdc._protect(table(), threshold=5)
+    assert protect_table(table(), threshold=10) is not first  # another threshold, another key
