@@ -307,7 +307,9 @@ def test_it_refuses_monitoring_dates_in_the_future_or_before_2000(
     """
     partnership = _monitored(cast)
     if name == "improvement:note-add":
-        data = {**data, "area": partnership.inspections.get().areas_for_improvement.first().pk}
+        area = partnership.inspections.get().areas_for_improvement.first()
+        assert area is not None
+        data = {**data, "area": str(area.pk)}
     before = {model: model.objects.count() for model in (Contact, MonitoringNote, Concern)}
     supports = partnership.support_offers.count()
     url = reverse(name, args=[partnership.slug])
