@@ -63,51 +63,80 @@ def _call(*args: str) -> None:
     add_help_option=False,
 )
 def manage(ctx: typer.Context) -> None:
-    """Run a Django management command, e.g. `scrutiny manage migrate`."""
+    """Run a Django management command.
+
+    For example `scrutiny manage migrate`; `scrutiny manage help` lists them.
+    """
     django_setup()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["scrutiny manage", *ctx.args])
 
 
+class _Stopped(Exception):
+    """SIGTERM reached the server: stop it and its children as Ctrl+C would."""
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise _Stopped
+
+
+def _stop_child(child: subprocess.Popen[bytes] | None) -> None:
+    if child is None or child.poll() is not None:
+        return
+    child.send_signal(signal.SIGTERM)
+    try:
+        child.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
 def _serve(port: int, *, with_worker: bool, host: str = "0.0.0.0") -> None:  # noqa: S104  (production sits behind a proxy)
+    """Serve until Ctrl+C or SIGTERM (what ``kill``, a supervisor or ``docker stop`` sends),
+    then stop the web server and the worker too, so that none is left running."""
     from django.conf import settings
 
+    signal.signal(signal.SIGTERM, _raise_stopped)
     worker = None
-    if with_worker:
-        # Background tasks (e.g. training coding suggestions) run in a real worker process.
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "scrutiny.cli", "manage", "db_worker", "--interval", "1"],
-        )
+    server = None
     try:
+        if with_worker:
+            # Background tasks (e.g. training coding suggestions) run in a real worker process.
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "scrutiny.cli", "manage", "db_worker", "--interval", "1"],
+            )
         if settings.DEBUG:
             _call("runserver", f"127.0.0.1:{port}", "--noreload")
-        else:
-            gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn")
-            workers = os.environ.get("WEB_CONCURRENCY", "3")
-            subprocess.run(
-                [
-                    gunicorn,
-                    "scrutiny.wsgi:application",
-                    "--bind",
-                    f"{host}:{port}",
-                    "--workers",
-                    workers,
-                    "--threads",
-                    "4",
-                    "--access-logfile",
-                    "-",
-                    "--forwarded-allow-ips",
-                    os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-                ],
-                check=True,
-            )
-    except KeyboardInterrupt:
+            return
+        gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn")
+        workers = os.environ.get("WEB_CONCURRENCY", "3")
+        server = subprocess.Popen(
+            [
+                gunicorn,
+                "scrutiny.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                workers,
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--forwarded-allow-ips",
+                os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            ],
+        )
+        code = server.wait()
+        if code:
+            typer.echo(f"The web server stopped with exit status {code}.", err=True)
+            raise typer.Exit(1)
+    except (KeyboardInterrupt, _Stopped):
         pass
     finally:
-        if worker is not None:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(timeout=10)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _stop_child(server)
+        _stop_child(worker)
 
 
 @app.command()

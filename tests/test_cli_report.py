@@ -123,3 +123,40 @@ def test_young_people_writes_the_version_for_children_and_young_people(tmp_path:
     text = html.read_text(encoding="utf-8")
     assert text.startswith("<!doctype html>") and "<p>Frozen for young people</p>" in text
     assert "Draft" not in text and text.count("<h1>") == 1
+
+
+def test_a_file_that_cannot_be_written_is_explained(tmp_path: Path) -> None:
+    inspection = factories.inspection(status=Status.EVALUATING)
+    target = tmp_path / "missing-folder" / "report.html"
+    result = runner.invoke(
+        app, ["report", "inspection", str(inspection.pk), "--format", "html", "-o", str(target)]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{target}: cannot be written (No such file or directory)."
+    assert not target.exists()
+
+
+def test_list_with_an_id_is_refused_rather_than_ignored() -> None:
+    inspection = factories.inspection(status=Status.EVALUATING)
+    result = runner.invoke(app, ["report", "inspection", "--list", str(inspection.pk)])
+    assert result.exit_code == 2
+    assert "Give either --list or an id with -o FILE, not both" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_database_without_its_tables_is_explained(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "scrutiny.cli", "report", "progress-review", "--list"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "SCRUTINY_DATA_DIR": str(tmp_path)},
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "The database is not set up or not up to date: run `scrutiny manage migrate` "
+        "(or `scrutiny demo --no-serve` for the demonstration data)."
+    ]

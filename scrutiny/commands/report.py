@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from scrutiny.commands.setup import django_setup
+from scrutiny.commands.setup import django_setup, require_database
 
 report_app = typer.Typer(
     help="Write reports (HTML or PDF) from the command line.", no_args_is_help=True
@@ -35,8 +35,16 @@ def _print_list(objects: Iterable[Any]) -> None:
 
 
 def _check_arguments(
-    identifier: int | None, output: Path | None, *, command: str
-) -> tuple[int, Path]:
+    identifier: int | None, output: Path | None, *, command: str, listing: bool
+) -> tuple[int, Path] | None:
+    """The id and file to write; None to list. Stops with one line when they do not fit."""
+    if listing:
+        if identifier is not None or output is not None:
+            raise _fail(
+                "Give either --list or an id with -o FILE, not both: "
+                f"`scrutiny report {command} --list`."
+            )
+        return None
     if identifier is None:
         raise _fail(f"Give an id (see `scrutiny report {command} --list`), or --list.")
     if output is None:
@@ -54,16 +62,21 @@ def _write(
     subject: Any,
 ) -> None:
     """A published report's frozen version, or the current draft marked as a draft."""
+    content: bytes
     if output_format == Format.pdf:
         if frozen is not None:
-            output.write_bytes(bytes(frozen.pdf))
+            content = bytes(frozen.pdf)
         else:
-            output.write_bytes(render_pdf(render_document(subject, draft=True)))
+            content = render_pdf(render_document(subject, draft=True))
     elif frozen is not None:
         html = render_document(subject, draft=False, version=frozen.number, body=frozen.html)
-        output.write_text(html, encoding="utf-8")
+        content = html.encode("utf-8")
     else:
-        output.write_text(render_document(subject, draft=True), encoding="utf-8")
+        content = render_document(subject, draft=True).encode("utf-8")
+    try:
+        output.write_bytes(content)
+    except OSError as exc:
+        raise _fail(f"{output}: cannot be written ({exc.strerror or exc}).") from None
     typer.echo(f"Wrote {output} ({output.stat().st_size:,} bytes).", err=True)
 
 
@@ -97,10 +110,12 @@ def inspection_report(
     from scrutiny.publishing import report
     from scrutiny.publishing.models import ReportVersion
 
-    if list_:
+    require_database()
+    arguments = _check_arguments(inspection_id, output, command="inspection", listing=list_)
+    if arguments is None:
         _print_list(Inspection.objects.select_related("partnership").order_by("pk"))
         return
-    inspection_id, path = _check_arguments(inspection_id, output, command="inspection")
+    inspection_id, path = arguments
     inspection = Inspection.objects.filter(pk=inspection_id).first()
     if inspection is None:
         raise _fail(
@@ -155,10 +170,12 @@ def progress_review_report(
     from scrutiny.publishing import progress_review as reports
     from scrutiny.publishing.report import render_pdf
 
-    if list_:
+    require_database()
+    arguments = _check_arguments(review_id, output, command="progress-review", listing=list_)
+    if arguments is None:
         _print_list(ProgressReview.objects.select_related("partnership").order_by("pk"))
         return
-    review_id, path = _check_arguments(review_id, output, command="progress-review")
+    review_id, path = arguments
     review = ProgressReview.objects.filter(pk=review_id).first()
     if review is None:
         raise _fail(

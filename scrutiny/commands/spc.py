@@ -94,7 +94,9 @@ class InputProblem(Exception):
 
 
 def spc_command(
-    file: Annotated[Path, typer.Argument(help="CSV file with the header period,value.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE.csv", help="CSV file with the header period,value.")
+    ],
     chart: Annotated[ChartChoice, typer.Option(help="Chart type.")] = ChartChoice.XMR,
     improvement: Annotated[
         ImprovementChoice, typer.Option(help="Which direction is better.")
