@@ -190,6 +190,67 @@ def protect_table(table: CountTable, *, threshold: int = DEFAULT_THRESHOLD) -> P
     return _protect_seen(key, table, threshold)
 
 
+@dataclass(frozen=True)
+class Relation:
+    """Counts readers know to agree: the counts at positions ``plus`` add up to those at
+    positions ``minus`` (a total and its parts: ``plus`` the parts, ``minus`` the total; a
+    stock and its flows: last year's stock and this year's entries = this year's stock and
+    exits)."""
+
+    plus: tuple[int, ...]
+    minus: tuple[int, ...]
+
+
+RELATION_OUT_OF_RANGE = (
+    "relation {number} refers to position {position}, but there are {count} counts"
+)
+RELATION_WRONG = "relation {number} does not hold: {plus} on one side, {minus} on the other"
+
+
+def protect_linked(
+    counts: Sequence[float],
+    relations: Sequence[Relation],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    known: Iterable[int] = (),
+) -> dict[int, Rule]:
+    """Suppress small counts among counts tied by ``relations``, and the complementary counts
+    that protect them: the positions suppressed, each with its rule.
+
+    The same rules and audit as `protect_table`, with each relation in place of a row or column
+    of a table: figures published on many pages (a council's placement types and their total,
+    every council and Scotland, a register and its registrations and de-registrations year on
+    year) are protected together, so that no page, nor all of them read side by side, gives a
+    suppressed count away. Every relation must hold for the counts; a position in no relation
+    is protected on its own (primary suppression only).
+    """
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise DisclosureTableError(THRESHOLD_INVALID.format(value=threshold))
+    row = [
+        _whole(value, row="counts", column=str(position)) for position, value in enumerate(counts)
+    ]
+    if not row:
+        return {}
+    lines = []
+    for number, relation in enumerate(relations, start=1):
+        for position in (*relation.plus, *relation.minus):
+            if not 0 <= position < len(row):
+                raise DisclosureTableError(
+                    RELATION_OUT_OF_RANGE.format(number=number, position=position, count=len(row))
+                )
+        plus = sum(row[position] for position in relation.plus)
+        minus = sum(row[position] for position in relation.minus)
+        if plus != minus:
+            raise DisclosureTableError(RELATION_WRONG.format(number=number, plus=plus, minus=minus))
+        cells = tuple((0, position) for position in (*relation.plus, *relation.minus))
+        if len(cells) >= 2:
+            signs = (1,) * len(relation.plus) + (-1,) * len(relation.minus)
+            lines.append(_Line(cells, signs))
+    fixed = frozenset((0, position) for position in known)
+    rules = _suppress([row], lines, threshold, None, None, fixed)
+    return {cell[1]: rule for cell, rule in sorted(rules.items())}
+
+
 _SEEN: dict[tuple[object, ...], ProtectedTable] = {}
 _SEEN_LIMIT = 4096
 
@@ -228,12 +289,48 @@ def _protect(table: CountTable, *, threshold: int) -> ProtectedTable:
     A line with one cell (a table of one row or one column without totals) constrains nothing.
     """
     counts, total_row_index, total_column_index = _validated(table, threshold)
+    lines = _lines(len(counts), len(counts[0]), total_row_index, total_column_index)
+    rules = _suppress(counts, lines, threshold, total_row_index, total_column_index)
     n_rows, n_columns = len(counts), len(counts[0])
-    lines = _lines(n_rows, n_columns, total_row_index, total_column_index)
+
+    row_labels = tuple(table.row_labels)
+    column_labels = tuple(table.column_labels)
+    values = tuple(
+        tuple(None if (i, j) in rules else counts[i][j] for j in range(n_columns))
+        for i in range(n_rows)
+    )
+    suppressions = tuple(
+        Suppression(row_labels[i], column_labels[j], rules[i, j]) for i, j in sorted(rules)
+    )
+    return ProtectedTable(
+        row_labels=row_labels,
+        column_labels=column_labels,
+        values=values,
+        suppressions=suppressions,
+        threshold=threshold,
+        total_row=table.total_row,
+        total_column=table.total_column,
+    )
+
+
+def _suppress(
+    counts: list[list[int]],
+    lines: list[_Line],
+    threshold: int,
+    total_row_index: int | None,
+    total_column_index: int | None,
+    fixed: frozenset[tuple[int, int]] = frozenset(),
+) -> dict[tuple[int, int], Rule]:
+    """The suppressed cells of ``counts`` and their rules, with ``lines`` the sums readers know
+    (the steps are described in `_protect`; rectangles exist only in a table of two or more
+    rows and columns). Cells in ``fixed`` are known to readers anyway: never suppressed."""
+    n_rows, n_columns = len(counts), len(counts[0])
     lines_of: dict[tuple[int, int], list[int]] = {}
+    level_of: dict[tuple[int, int], int] = {}  # in how many lines the cell is the total
     for number, line in enumerate(lines):
-        for cell in line.cells:
+        for cell, sign in zip(line.cells, line.signs, strict=True):
             lines_of.setdefault(cell, []).append(number)
+            level_of[cell] = level_of.get(cell, 0) + int(sign < 0)
 
     rules: dict[tuple[int, int], Rule] = {}
     suppressed_in = [0] * len(lines)  # suppressed cells in each line
@@ -248,12 +345,12 @@ def _protect(table: CountTable, *, threshold: int) -> ProtectedTable:
             cell
             for number in numbers
             for cell in lines[number].cells
-            if cell not in rules and counts[cell[0]][cell[1]] != 0
+            if cell not in rules and counts[cell[0]][cell[1]] != 0 and cell not in fixed
         ]
 
     def best(candidates: list[tuple[int, int]], fixing: int | None) -> tuple[int, int]:
         def key(cell: tuple[int, int]) -> tuple[int, int, bool, int, int, int]:
-            level = int(cell[0] == total_row_index) + int(cell[1] == total_column_index)
+            level = level_of.get(cell, 0)
             opens = sum(
                 1
                 for number in lines_of.get(cell, [])
@@ -281,7 +378,7 @@ def _protect(table: CountTable, *, threshold: int) -> ProtectedTable:
                     continue
                 corners = [(cell[0], j), (i, cell[1]), (i, j)]
                 new = [c for c in corners if c not in rules]
-                if not new or any(counts[a][b] == 0 for a, b in new):
+                if not new or any(counts[a][b] == 0 or (a, b) in fixed for a, b in new):
                     continue
                 _, up, down = audit.rectangle(cell, (i, j), rules)
                 if up + down < width:
@@ -296,9 +393,9 @@ def _protect(table: CountTable, *, threshold: int) -> ProtectedTable:
 
     for i in range(n_rows):
         for j in range(n_columns):
-            if 0 < counts[i][j] < threshold:
+            if 0 < counts[i][j] < threshold and (i, j) not in fixed:
                 suppress((i, j), Rule.PRIMARY)
-    audit = _Audit(counts, lines, threshold, total_row_index, total_column_index)
+    audit = _Audit(counts, lines, threshold, total_row_index, total_column_index, fixed)
     # A table of one count has nothing else to hide and nothing to audit: only the rule itself
     # says anything of it (and the indicators protect thousands of such single counts).
     while n_rows * n_columns > 1:
@@ -324,7 +421,7 @@ def _protect(table: CountTable, *, threshold: int) -> ProtectedTable:
                         (i, j)
                         for i in range(n_rows)
                         for j in range(n_columns)
-                        if (i, j) not in rules and counts[i][j] != 0
+                        if (i, j) not in rules and counts[i][j] != 0 and (i, j) not in fixed
                     ]
                 added = [best(free, None)] if free else []
             for complement in added:
@@ -333,25 +430,7 @@ def _protect(table: CountTable, *, threshold: int) -> ProtectedTable:
                 changed = True
         if not changed:
             break
-
-    row_labels = tuple(table.row_labels)
-    column_labels = tuple(table.column_labels)
-    values = tuple(
-        tuple(None if (i, j) in rules else counts[i][j] for j in range(n_columns))
-        for i in range(n_rows)
-    )
-    suppressions = tuple(
-        Suppression(row_labels[i], column_labels[j], rules[i, j]) for i, j in sorted(rules)
-    )
-    return ProtectedTable(
-        row_labels=row_labels,
-        column_labels=column_labels,
-        values=values,
-        suppressions=suppressions,
-        threshold=threshold,
-        total_row=table.total_row,
-        total_column=table.total_column,
-    )
+    return rules
 
 
 def _lines(
@@ -408,8 +487,10 @@ class _Audit:
         threshold: int,
         total_row: int | None,
         total_column: int | None,
+        fixed: frozenset[tuple[int, int]] = frozenset(),
     ) -> None:
         self.counts = counts
+        self.fixed = fixed
         self.total_row = total_row
         self.total_column = total_column
         self.lines = lines
@@ -455,7 +536,7 @@ class _Audit:
                 (i, j): Rule.PRIMARY if value < self.threshold else Rule.SECONDARY
                 for i, row in enumerate(self.counts)
                 for j, value in enumerate(row)
-                if value != 0
+                if value != 0 and (i, j) not in self.fixed
             }
             for other in every:
                 self.widest.setdefault(other, (self.counts[other[0]][other[1]],) * 2)
@@ -531,6 +612,8 @@ class _Audit:
         any total (inner corners up, down, down, up; a total moves with the cells it adds up),
         as far as the corners' bounds allow: each such move is a table readers cannot rule out.
         """
+        if len(self.counts) < 2:
+            return  # one row (counts tied by relations, `protect_linked`): no rectangles
         in_row: dict[int, list[int]] = {}
         in_column: dict[int, list[int]] = {}
         for i, j in sorted(rules):
@@ -583,6 +666,49 @@ class _Audit:
                 groups.setdefault(top, []).append(cell)
         return list(groups.values())
 
+    def _one_line(
+        self,
+        rules: dict[tuple[int, int], Rule],
+        seen: dict[tuple[int, int], tuple[int, int]],
+        group: list[tuple[int, int]],
+        signs: list[int],
+    ) -> None:
+        """Widen ``seen`` to each cell's least and greatest values when the group's cells are
+        tied by one sum only (in order, with their signs in it): the cell takes up what the
+        others, each within its bounds, leave of their sum. Both ends are reached by tables
+        that agree with what is published (the bounds are whole numbers), so this is what
+        linear programming would find."""
+        truth = [self.counts[i][j] for i, j in group]
+        total = sum(sign * value for sign, value in zip(signs, truth, strict=True))
+        spans = []
+        for cell, sign in zip(group, signs, strict=True):
+            low, high = self._bounds(cell, rules[cell])
+            ends = (sign * low, sign * high)
+            spans.append((min(ends), max(ends)))
+
+        def others(ends: list[float], number: int) -> float:
+            """The sum of ``ends`` but the one at ``number`` (infinite ends kept apart)."""
+            rest = ends[:number] + ends[number + 1 :]
+            infinite = [end for end in rest if math.isinf(end)]
+            return infinite[0] if infinite else sum(rest)
+
+        lows = [low for low, _ in spans]
+        highs = [high for _, high in spans]
+        for number, (cell, sign) in enumerate(zip(group, signs, strict=True)):
+            value = truth[number]
+            seen.setdefault(cell, (value, value))
+            # sign * x = total - (sum of the others), the others within their spans
+            others_low, others_high = others(lows, number), others(highs, number)
+            reach = sorted(((total - others_high) * sign, (total - others_low) * sign))
+            low, high = self._bounds(cell, rules[cell])
+            lowest = max(low, reach[0])
+            highest = min(high, reach[1])
+            seen_low, seen_high = seen[cell]
+            seen[cell] = (
+                min(seen_low, int(lowest)),
+                max(seen_high, _UNBOUNDED if math.isinf(highest) else int(highest)),
+            )
+
     def _solve(
         self,
         rules: dict[tuple[int, int], Rule],
@@ -602,10 +728,23 @@ class _Audit:
             for cell in group
             for number, sign in self.signs.get(cell, ())
         ]
-        system = np.zeros((len(row), len(group))) if row else None
-        if system is not None:
-            for i, j, sign in entries:
-                system[i, j] = sign
+        if not row:
+            # In no sum (a count published on its own): each cell ranges over its bounds.
+            for cell in group:
+                value = self.counts[cell[0]][cell[1]]
+                low, high = self._bounds(cell, rules[cell])
+                seen_low, seen_high = seen.setdefault(cell, (value, value))
+                seen[cell] = (
+                    min(seen_low, int(low)),
+                    max(seen_high, _UNBOUNDED if math.isinf(high) else int(high)),
+                )
+            return
+        if len(row) == 1:
+            self._one_line(rules, seen, group, [sign for _, _, sign in entries])
+            return
+        system = np.zeros((len(row), len(group)))
+        for i, j, sign in entries:
+            system[i, j] = sign
         truth = np.array([self.counts[i][j] for i, j in group], dtype=float)
         for cell, value in zip(group, truth, strict=True):
             seen.setdefault(cell, (int(value), int(value)))
@@ -615,7 +754,7 @@ class _Audit:
         result = linprog(
             objective,
             A_eq=system,
-            b_eq=None if system is None else system @ truth,
+            b_eq=system @ truth,
             bounds=[
                 (1, self.threshold - 1) if rules[cell] is Rule.PRIMARY else (self.threshold, None)
                 for cell in group

@@ -348,3 +348,20 @@ class ChildLevelRun(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership_id": None}
+
+
+class GatePattern(models.Model):
+    """The disclosure gate's suppression pattern of the national counts (see
+    ``disclosure.linked_pattern``), kept so that pages do not work it out again.
+
+    Derived data, written after each national import: ``fingerprint`` says which figures,
+    breakdowns and threshold it was worked out from, and a pattern whose fingerprint no longer
+    matches is not used. ``rules`` lists ``[indicator id, area id, period, rule]`` of each count
+    suppressed."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    rules = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Suppression pattern {self.fingerprint[:12]} ({len(self.rules)} counts)"

@@ -5,6 +5,7 @@ Everything a dashboard needs comes from a fixed handful of queries, however many
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -35,6 +36,7 @@ from scrutiny.charts.spc_svg import POINT_WORDS, VARIATION_ICONS, ChartEvent, sp
 from scrutiny.indicators import disclosure
 from scrutiny.indicators.models import (
     ChartType,
+    GatePattern,
     Indicator,
     IndicatorLink,
     IndicatorSeries,
@@ -44,6 +46,7 @@ from scrutiny.indicators.models import (
     Unit,
 )
 from scrutiny.places.models import SCOTLAND_CODE, Area, ComparatorGroup, Partnership
+from scrutiny.publishing import gate
 
 NO_FIGURES = "No figures yet."
 # Fewer points than this make no chart: limits from a handful of points say nothing about
@@ -574,6 +577,106 @@ def _gating_set(indicators: Sequence[Indicator]) -> list[Indicator]:
         chosen.update((indicator.pk, indicator) for indicator in extra)
 
 
+_LINKED: dict[str, disclosure.LinkedPattern] = {}
+
+
+def _national_counts() -> QuerySet[Indicator]:
+    return Indicator.objects.filter(partnership__isnull=True, unit=Unit.COUNT)
+
+
+def _family_fingerprints() -> list[tuple[str, list[Indicator]]]:
+    """Each group of national counts that sums tie together (``disclosure.families``), with
+    what its suppression pattern depends on: its figures (imports add observations and
+    publications; figures are never changed in place), its breakdowns and the threshold."""
+    national = list(_national_counts())
+    figures = {
+        row["indicator"]: (row["rows"], row["last"], row["publication"])
+        for row in Observation.objects.filter(indicator__in=national)
+        .values("indicator")
+        .annotate(rows=Count("pk"), last=Max("pk"), publication=Max("publication_id"))
+    }
+    threshold = gate.threshold()
+    found = []
+    for family in disclosure.families(national):
+        facts = (
+            threshold,
+            tuple((i.pk, i.key, i.part_of, figures.get(i.pk)) for i in family),
+        )
+        found.append((hashlib.sha256(repr(facts).encode()).hexdigest(), family))
+    return found
+
+
+def linked_fingerprint() -> str:
+    """What the suppression pattern of all the national counts depends on."""
+    return hashlib.sha256(
+        " ".join(fingerprint for fingerprint, _ in _family_fingerprints()).encode()
+    ).hexdigest()
+
+
+# The patterns of groups of national counts worked out by this process, by fingerprint.
+_FAMILIES: dict[str, dict[tuple[int, int, str], str]] = {}
+
+
+def linked_pattern_compute() -> disclosure.LinkedPattern:
+    """Work out the suppression pattern of every national count, all areas and periods
+    together (``disclosure.linked_pattern``, a group of counts tied by sums at a time; a
+    second or so for the demonstration's figures). Groups whose figures have not changed
+    since this process last worked them out are not worked out again."""
+    families = _family_fingerprints()
+    missing = [(found, family) for found, family in families if found not in _FAMILIES]
+    if missing:
+        areas = list(Area.objects.values_list("pk", "kind", "code"))
+        wanted = [i for _, family in missing for i in family]
+        observations = _observations([i.pk for i in wanted], [pk for pk, _, _ in areas])
+        cells = {
+            (indicator_id, area_id, point.period): disclosure.Cell(
+                point.value, point.numerator, point.denominator, point.suppressed
+            )
+            for (indicator_id, area_id), points in observations.items()
+            for point in points
+        }
+        for fingerprint, family in missing:
+            ids = {i.pk for i in family}
+            _FAMILIES[fingerprint] = dict(
+                disclosure.linked_pattern(
+                    indicators=family,
+                    cells={key: cell for key, cell in cells.items() if key[0] in ids},
+                    scotland=next(pk for pk, _, code in areas if code == SCOTLAND_CODE),
+                    councils=[pk for pk, kind, _ in areas if kind == Area.Kind.COUNCIL],
+                    threshold=gate.threshold(),
+                ).rules
+            )
+    current = {fingerprint for fingerprint, _ in families}
+    for fingerprint in list(_FAMILIES):
+        if fingerprint not in current:
+            del _FAMILIES[fingerprint]
+    rules: dict[tuple[int, int, str], str] = {}
+    for fingerprint, _ in families:
+        rules.update(_FAMILIES[fingerprint])
+    return disclosure.LinkedPattern(rules=rules)
+
+
+def _linked_pattern() -> disclosure.LinkedPattern:
+    """The current suppression pattern of the national counts: as kept by this process, else
+    as stored after the last import (``services.gate_pattern_refresh``), else worked out now."""
+    fingerprint = linked_fingerprint()
+    found = _LINKED.get(fingerprint)
+    if found is not None:
+        return found
+    stored = (
+        GatePattern.objects.filter(fingerprint=fingerprint).values_list("rules", flat=True).first()
+    )
+    if stored is not None:
+        found = disclosure.LinkedPattern(
+            rules={(int(i), int(a), str(p)): str(rule) for i, a, p, rule in stored}
+        )
+    else:
+        found = linked_pattern_compute()
+    _LINKED.clear()  # only the current figures matter
+    _LINKED[fingerprint] = found
+    return found
+
+
 def _published(
     indicators: Sequence[Indicator],
     observations: dict[tuple[int, int], list[Point]],
@@ -592,7 +695,9 @@ def _published(
         if area_id in areas
         for point in points
     }
-    gated, rules = disclosure.protect_cells(indicators=indicators, cells=cells)
+    gated, rules = disclosure.protect_cells(
+        indicators=indicators, cells=cells, linked=_linked_pattern()
+    )
     published: dict[tuple[int, int], list[Point]] = {}
     for (indicator_id, area_id), points in observations.items():
         if area_id not in areas:

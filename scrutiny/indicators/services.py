@@ -31,6 +31,7 @@ from scrutiny.indicators.models import (
     ChildLevelRun,
     Direction,
     Frequency,
+    GatePattern,
     Indicator,
     IndicatorLink,
     IndicatorSeries,
@@ -429,6 +430,21 @@ def _store(publication: Publication, values: Sequence[_Value]) -> None:
         batch_size=2000,
     )
     _ensure_series({v.indicator_id for v in values}, {v.area_id for v in values})
+    if publication.partnership_id is None:
+        gate_pattern_refresh()
+
+
+def gate_pattern_refresh() -> GatePattern:
+    """Work out and keep the disclosure gate's suppression pattern of the national counts for
+    the figures as they now are (pages would otherwise work it out on first use)."""
+    fingerprint = selectors.linked_fingerprint()
+    pattern = selectors.linked_pattern_compute()
+    GatePattern.objects.exclude(fingerprint=fingerprint).delete()
+    stored, _ = GatePattern.objects.update_or_create(
+        fingerprint=fingerprint,
+        defaults={"rules": [[i, a, p, rule] for (i, a, p), rule in sorted(pattern.rules.items())]},
+    )
+    return stored
 
 
 # --- child-level results -----------------------------------------------------------------------

@@ -13,8 +13,10 @@ from scrutiny.analysis.sdc import (
     DisclosureTableError,
     ProtectedRate,
     ProtectedTable,
+    Relation,
     Rule,
     Suppression,
+    protect_linked,
     protect_rates,
     protect_table,
 )
@@ -446,3 +448,144 @@ def test_a_table_seen_before_is_not_protected_again() -> None:
     assert protect_table(table(), threshold=5) is first  # kept: no linear programmes again
     assert first == sdc._protect(table(), threshold=5)
     assert protect_table(table(), threshold=10) is not first  # another threshold, another key
+
+
+# --- counts tied by relations (protect_linked) --------------------------------------------------
+
+
+def linked_intervals(
+    counts: list[int], relations: list[Relation], rules: dict[int, Rule], threshold: int
+) -> dict[int, tuple[float, float]]:
+    """Each suppressed count's least and greatest value over all counts a reader cannot rule
+    out: shown counts as they are, every relation holding, primary counts from 1 to
+    threshold - 1, secondary counts at least the threshold. One linear programme per end, over
+    every count (independent of the gate's audit)."""
+    system = np.zeros((len(relations), len(counts)))
+    for r, relation in enumerate(relations):
+        for position in relation.plus:
+            system[r, position] += 1
+        for position in relation.minus:
+            system[r, position] -= 1
+    truth = np.array(counts, dtype=float)
+    bounds = [
+        (1, threshold - 1)
+        if rules.get(k) is Rule.PRIMARY
+        else (threshold, None)
+        if rules.get(k) is Rule.SECONDARY
+        else (value, value)
+        for k, value in enumerate(counts)
+    ]
+    found = {}
+    for cell in rules:
+        ends = []
+        for direction in (1, -1):
+            objective = np.zeros(len(counts))
+            objective[cell] = direction
+            result = linprog(
+                objective,
+                A_eq=system if relations else None,
+                b_eq=system @ truth if relations else None,
+                bounds=bounds,
+            )
+            ends.append(np.inf if result.status == 3 else direction * result.fun)
+        found[cell] = (ends[0], ends[1])
+    return found
+
+
+def linked_too_narrow(
+    counts: list[int], relations: list[Relation], rules: dict[int, Rule], threshold: int
+) -> set[int]:
+    return {
+        cell
+        for cell, (low, high) in linked_intervals(counts, relations, rules, threshold).items()
+        if high - low < required(rules[cell], threshold) - 1e-6
+    }
+
+
+def test_linked_counts_protect_a_part_against_two_totals() -> None:
+    # Children looked after: total 29 = home 2 + away 27; away = kinship 10 + foster 12
+    # + adopters 0 + other community 2 + residential 3. Hiding "home" alone is not enough:
+    # total - away gives it back, so "away" goes too.
+    counts = [29, 2, 27, 10, 12, 0, 2, 3]
+    relations = [Relation(plus=(1, 2), minus=(0,)), Relation(plus=(3, 4, 5, 6, 7), minus=(2,))]
+    rules = protect_linked(counts, relations, threshold=5)
+    assert rules[1] is Rule.PRIMARY
+    assert rules[2] is Rule.SECONDARY
+    assert {rules[6], rules[7]} == {Rule.PRIMARY}
+    assert 0 not in rules and 5 not in rules  # the total, and the zero, stay shown
+    assert linked_too_narrow(counts, relations, rules, 5) == set()
+
+
+def test_linked_counts_protect_a_stock_from_its_flows_year_on_year() -> None:
+    # Register: 7 last year, 4 this year (small), 8 next year; registrations 7 then 6,
+    # de-registrations 10 then 2: last year + registrations - de-registrations = this year.
+    counts = [7, 7, 10, 4, 6, 2, 8]
+    relations = [Relation(plus=(0, 1), minus=(3, 2)), Relation(plus=(3, 4), minus=(6, 5))]
+    rules = protect_linked(counts, relations, threshold=5)
+    assert rules[3] is Rule.PRIMARY and rules[5] is Rule.PRIMARY
+    assert linked_too_narrow(counts, relations, rules, 5) == set()
+    # Without the relations, only the small counts would be hidden, and 7 + 7 - 10 = 4.
+    assert set(protect_linked(counts, [], threshold=5)) == {3, 5}
+
+
+def test_known_counts_are_never_suppressed() -> None:
+    # Two parts of a total (20) and what the parts shown leave over (5), known to readers.
+    counts = [20, 3, 12, 5]
+    relations = [Relation(plus=(1, 2, 3), minus=(0,))]
+    rules = protect_linked(counts, relations, threshold=5, known=[3])
+    assert 3 not in rules
+    assert rules == {1: Rule.PRIMARY, 2: Rule.SECONDARY}
+
+
+def test_linked_counts_refuse_a_relation_that_does_not_hold() -> None:
+    with pytest.raises(DisclosureTableError, match="relation 1 does not hold: 5 on one side"):
+        protect_linked([3, 2, 9], [Relation(plus=(0, 1), minus=(2,))])
+    with pytest.raises(DisclosureTableError, match="refers to position 7, but there are 3"):
+        protect_linked([3, 2, 5], [Relation(plus=(0, 7), minus=(2,))])
+
+
+@st.composite
+def linked(draw: st.DrawFn) -> tuple[list[int], list[Relation], list[int]]:
+    """Counts with sums over them, sums of sums, and stocks with flows, as published figures
+    are: base counts (many small, some zero), then totals and flows built from them."""
+    counts = draw(
+        st.lists(st.one_of(st.integers(0, 4), st.integers(0, 60)), min_size=2, max_size=10)
+    )
+    relations: list[Relation] = []
+    for _ in range(draw(st.integers(0, 5))):
+        if draw(st.booleans()) and len(counts) >= 3:
+            a, b, d = draw(st.lists(st.integers(0, len(counts) - 1), min_size=3, max_size=3))
+            if len({a, b, d}) < 3 or counts[a] + counts[b] < counts[d]:
+                continue
+            counts.append(counts[a] + counts[b] - counts[d])
+            relations.append(Relation(plus=(a, b), minus=(len(counts) - 1, d)))
+        else:
+            parts = draw(
+                st.lists(st.integers(0, len(counts) - 1), min_size=2, max_size=5, unique=True)
+            )
+            counts.append(sum(counts[p] for p in parts))
+            relations.append(Relation(plus=tuple(parts), minus=(len(counts) - 1,)))
+    known = draw(st.lists(st.integers(0, len(counts) - 1), max_size=1, unique=True))
+    return counts, relations, known
+
+
+@settings(max_examples=150, deadline=None)
+@given(case=linked(), threshold=st.integers(min_value=2, max_value=8))
+def test_no_linked_count_can_be_narrowed_and_nothing_else_changes(
+    case: tuple[list[int], list[Relation], list[int]], threshold: int
+) -> None:
+    counts, relations, known = case
+    rules = protect_linked(counts, relations, threshold=threshold, known=known)
+    for position, count in enumerate(counts):
+        assert (rules.get(position) is Rule.PRIMARY) == (
+            0 < count < threshold and position not in known
+        )
+        assert position not in rules or (count != 0 and position not in known)
+    exposed = linked_too_narrow(counts, relations, rules, threshold)
+    if exposed:
+        every = {
+            k: Rule.PRIMARY if count < threshold else Rule.SECONDARY
+            for k, count in enumerate(counts)
+            if count != 0 and k not in known
+        }
+        assert exposed <= linked_too_narrow(counts, relations, every, threshold)

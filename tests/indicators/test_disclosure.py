@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
 
 from scrutiny.indicators import services
-from scrutiny.indicators.disclosure import Cell, protect_cells
-from scrutiny.indicators.models import Indicator
+from scrutiny.indicators.disclosure import Cell, linked_pattern, protect_cells
+from scrutiny.indicators.models import GatePattern, Indicator
+from scrutiny.places.models import SCOTLAND_CODE, Area
 from tests.conftest import Cast
 from tests.indicators.helpers import cube
 
@@ -74,11 +76,149 @@ def test_a_breakdown_protects_a_small_part_with_a_second_one() -> None:
         (ids["lac_kinship"], 1, "2023"): Cell(40, 40, None, False),
         (ids["lac_foster"], 1, "2023"): Cell(30, 30, None, False),
     }
-    gated, rules = protect_cells(indicators=indicators, cells=cells)
+    # Their total is not given: readers are taken to know it (it is published with them).
+    linked = linked_pattern(
+        indicators=indicators, cells=cells, scotland=99, councils=[1, 2], threshold=5
+    )
+    gated, rules = protect_cells(indicators=indicators, cells=cells, linked=linked)
     assert gated[(ids["lac_home"], 1, "2023")].rule == "primary"
     assert gated[(ids["lac_foster"], 1, "2023")].rule == "secondary"
     assert gated[(ids["lac_kinship"], 1, "2023")].value == 40
     assert rules == {"primary", "secondary"}
+
+
+@dataclass(frozen=True)
+class _Row:
+    council: str
+    year: int
+    indicator: str
+    numerator: int
+    denominator: int | None
+    value: float
+
+
+SHETLAND, ORKNEY = "S12000027", "S12000023"
+
+
+def _national_figures() -> dict[tuple[str, int, str], int]:
+    """Children looked after and on the register for every council and Scotland, 2022-2023,
+    adding up as figures computed from child-level data do. Shetland has 2 children looked
+    after at home in 2023; Orkney's register falls from 7 to
+    4 (7 + 7 registrations - 10 de-registrations)."""
+    councils = sorted(Area.objects.filter(kind=Area.Kind.COUNCIL).values_list("code", flat=True))
+    figures: dict[tuple[str, int, str], int] = {}
+    for number, code in enumerate(councils):
+        for year in (2022, 2023):
+            parts = {
+                "lac_home": 6,
+                "lac_kinship": 10 + number % 7,
+                "lac_foster": 12 + number % 5,
+                "lac_prospective_adopters": 0,
+                "lac_other_community": 6,
+                "lac_residential": 8,
+            }
+            if code == SHETLAND and year == 2023:
+                parts.update(lac_home=2, lac_other_community=2, lac_residential=3)
+            figures.update({(code, year, key): value for key, value in parts.items()})
+            figures[(code, year, "lac_total")] = sum(parts.values())
+            figures[(code, year, "lac_away")] = sum(parts.values()) - parts["lac_home"]
+            small = code == ORKNEY
+            registered, deregistered = (7, 10) if small else (20, 15)
+            figures[(code, year, "cp_registrations")] = registered
+            figures[(code, year, "cp_deregistrations")] = deregistered
+        before = 7 if code == ORKNEY else 50
+        figures[(code, 2022, "cp_register")] = before
+        figures[(code, 2023, "cp_register")] = (
+            before
+            + figures[(code, 2023, "cp_registrations")]
+            - figures[(code, 2023, "cp_deregistrations")]
+        )
+    for (_, year, key), value in list(figures.items()):
+        scotland = (SCOTLAND_CODE, year, key)
+        figures[scotland] = figures.get(scotland, 0) + value
+    return figures
+
+
+def _store_national(figures: dict[tuple[str, int, str], int]) -> None:
+    services.child_level_store(
+        rows=[_Row(c, y, k, v, None, float(v)) for (c, y, k), v in figures.items()],
+        title="Children looked after and on the register",
+        vintage=date(2024, 3, 1),
+        by=None,
+    )
+
+
+def _published_everywhere() -> dict[tuple[str, int, str], float | None]:
+    """Every area's figures as any page or download may publish them."""
+    from scrutiny.indicators import selectors
+
+    indicators = list(Indicator.objects.filter(partnership__isnull=True))
+    gating = selectors._gating_set(indicators)
+    areas = {a.pk: a.code for a in Area.objects.all()}
+    published, _ = selectors._published(
+        gating, selectors._observations([i.pk for i in gating], list(areas)), list(areas)
+    )
+    keys = {i.pk: i.key for i in gating}
+    return {
+        (areas[area], int(point.period), keys[indicator]): point.value
+        for (indicator, area), points in published.items()
+        for point in points
+    }
+
+
+def test_published_figures_cannot_be_added_up_to_a_suppressed_count(client: Any) -> None:
+    figures = _national_figures()
+    _store_national(figures)
+    rows, _ = _rows(client.get("/indicators/public/shetland-islands/indicators.csv"))
+    shown = {(r["indicator"], r["period"]): r["value"] for r in rows if r["area_code"] == SHETLAND}
+    assert shown[("lac_total", "2023")] == str(figures[(SHETLAND, 2023, "lac_total")])
+    # Hidden at home, and so away from home too: 29 - away would give it back.
+    assert shown[("lac_home", "2023")] == "*"
+    assert shown[("lac_away", "2023")] == "*"
+    published = _published_everywhere()
+    hidden = {key for key, value in published.items() if value is None}
+    assert (ORKNEY, 2023, "cp_register") in hidden
+
+    def unknowns(keys: list[tuple[str, int, str]]) -> int:
+        return sum(key in hidden for key in keys)
+
+    years, codes = (2022, 2023), sorted({code for code, _, _ in figures} - {SCOTLAND_CODE})
+    kinds = sorted({key for _, _, key in figures})
+    # No sum a reader can form has exactly one suppressed figure in it.
+    for year in years:
+        for kind in kinds:
+            assert unknowns([(c, year, kind) for c in [*codes, SCOTLAND_CODE]]) != 1, (kind, year)
+        for code in [*codes, SCOTLAND_CODE]:
+            home_away = [(code, year, k) for k in ("lac_total", "lac_home", "lac_away")]
+            assert unknowns(home_away) != 1, (code, year)
+    for code in [*codes, SCOTLAND_CODE]:
+        flow = [
+            (code, 2022, "cp_register"),
+            (code, 2023, "cp_registrations"),
+            (code, 2023, "cp_register"),
+            (code, 2023, "cp_deregistrations"),
+        ]
+        assert unknowns(flow) != 1, code
+    # Every figure shown is the true one.
+    assert all(
+        value is None or value == figures[key] for key, value in published.items() if key in figures
+    )
+
+
+def test_the_pattern_is_kept_after_an_import_and_used_by_the_pages() -> None:
+    from scrutiny.indicators import selectors
+
+    _store_national(_national_figures())
+    (stored,) = GatePattern.objects.all()
+    assert stored.fingerprint == selectors.linked_fingerprint()
+    computed = selectors.linked_pattern_compute()
+    assert {(i, a, p): r for i, a, p, r in stored.rules} == dict(computed.rules)
+    selectors._LINKED.clear()
+    selectors._FAMILIES.clear()
+    stored.rules = []  # pages read the kept pattern rather than working it out again
+    stored.save()
+    assert selectors._linked_pattern().rules == {}
+    selectors._LINKED.clear()
 
 
 def test_a_child_level_rate_is_suppressed_when_its_numerator_is_small() -> None:
