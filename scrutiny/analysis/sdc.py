@@ -37,6 +37,12 @@ wherever the true value lies in it.
   (width 1), and with a threshold of 2 a primary count is 1 by the rule alone (width 0).
 - a secondary cell: never worked out exactly (width at least 1).
 
+Counts tied by other sums than a table's rows and columns (`protect_linked`) are audited the
+same way, each sum a line; a group of cells tied by one sum only is solved without a linear
+programme (`_Audit._one_line`). There the constraints are general sums, so an interval's ends
+may not be whole numbers: they are rounded inwards, and a reader limited to whole numbers could
+do a little better than the audit assumes.
+
 A suppressed zero would be known to be 0 or at least the threshold, which a linear audit cannot
 credit, so zeros are never suppressed. A cell that would stay exposed even if every non-zero
 count in the table were suppressed is given away by something outside the table (a small total
@@ -213,6 +219,7 @@ def protect_linked(
     *,
     threshold: int = DEFAULT_THRESHOLD,
     known: Iterable[int] = (),
+    insiders: Iterable[Iterable[int]] = (),
 ) -> dict[int, Rule]:
     """Suppress small counts among counts tied by ``relations``, and the complementary counts
     that protect them: the positions suppressed, each with its rule.
@@ -247,8 +254,64 @@ def protect_linked(
             signs = (1,) * len(relation.plus) + (-1,) * len(relation.minus)
             lines.append(_Line(cells, signs))
     fixed = frozenset((0, position) for position in known)
-    rules = _suppress([row], lines, threshold, None, None, fixed)
+    owner: dict[tuple[int, int], int] = {}
+    for number, positions in enumerate(insiders):
+        for position in positions:
+            owner[(0, position)] = number
+    rules = _suppress([row], lines, threshold, None, None, fixed, owner)
     return {cell[1]: rule for cell, rule in sorted(rules.items())}
+
+
+def _insider_complements(
+    row: list[int],
+    lines: list[_Line],
+    rules: dict[tuple[int, int], Rule],
+    audit: _Audit,
+    fixed: frozenset[tuple[int, int]],
+    owner: Mapping[tuple[int, int], int],
+) -> dict[tuple[int, int], Rule]:
+    """Counts to suppress so that no insider (``owner``: cell → the insider who knows it)
+    narrows another's suppressed count too far in a relation where the insider's own count is
+    suppressed: with the insider's counts known, each other suppressed count of the relation
+    must keep the width it needs over that relation alone."""
+    threshold = audit.threshold
+    added: dict[tuple[int, int], Rule] = {}
+    for line in lines:
+        insiders = {owner[cell] for cell in line.cells if cell in rules and cell in owner}
+        for insider in sorted(insiders):
+            hidden = {**rules, **added}
+            others = [
+                (cell, sign)
+                for cell, sign in zip(line.cells, line.signs, strict=True)
+                if cell in hidden and owner.get(cell) != insider
+            ]
+            if not others:
+                continue
+            seen: dict[tuple[int, int], tuple[int, int]] = {}
+            group = [cell for cell, _ in others]
+            audit._one_line(hidden, seen, group, [sign for _, sign in others])
+            if all(seen[cell][1] - seen[cell][0] >= audit.required(hidden[cell]) for cell in group):
+                continue
+            free = [
+                cell
+                for cell in line.cells
+                if cell not in hidden
+                and cell not in fixed
+                and owner.get(cell) != insider
+                and row[cell[1]] != 0
+            ]
+            if free:
+                added[
+                    min(
+                        free,
+                        key=lambda cell: (
+                            row[cell[1]] < threshold + PROTECTION_WIDTH,
+                            row[cell[1]],
+                            cell,
+                        ),
+                    )
+                ] = Rule.SECONDARY
+    return added
 
 
 _SEEN: dict[tuple[object, ...], ProtectedTable] = {}
@@ -320,10 +383,13 @@ def _suppress(
     total_row_index: int | None,
     total_column_index: int | None,
     fixed: frozenset[tuple[int, int]] = frozenset(),
+    owner: Mapping[tuple[int, int], int] | None = None,
 ) -> dict[tuple[int, int], Rule]:
     """The suppressed cells of ``counts`` and their rules, with ``lines`` the sums readers know
     (the steps are described in `_protect`; rectangles exist only in a table of two or more
-    rows and columns). Cells in ``fixed`` are known to readers anyway: never suppressed."""
+    rows and columns). Cells in ``fixed`` are known to readers anyway: never suppressed. With
+    ``owner`` (a table of one row: cell → the insider who knows it), once the pattern is safe
+    from readers, it is made safe from insiders too (`_insider_complements`), and so on."""
     n_rows, n_columns = len(counts), len(counts[0])
     lines_of: dict[tuple[int, int], list[int]] = {}
     level_of: dict[tuple[int, int], int] = {}  # in how many lines the cell is the total
@@ -427,6 +493,10 @@ def _suppress(
             for complement in added:
                 suppress(complement, Rule.SECONDARY)
                 touched.update(own, lines_of.get(complement, []))
+                changed = True
+        if not changed and owner:
+            for complement in _insider_complements(counts[0], lines, rules, audit, fixed, owner):
+                suppress(complement, Rule.SECONDARY)
                 changed = True
         if not changed:
             break

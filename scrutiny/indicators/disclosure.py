@@ -237,7 +237,15 @@ def linked_pattern(
                 a, b, c, d = (position[figure] for figure in figures)
                 if counts[a] + counts[b] == counts[c] + counts[d]:
                     relations.append(Relation(plus=(a, b), minus=(c, d)))
-    found = protect_linked(counts, relations, threshold=threshold, known=known)
+    # Each council's staff know their own figures: a sum across councils must still protect
+    # the other councils' counts when one council's are known.
+    insiders: dict[int, list[int]] = {}
+    for number, key in enumerate(keys):
+        if key[1] != scotland:
+            insiders.setdefault(key[1], []).append(number)
+    found = protect_linked(
+        counts, relations, threshold=threshold, known=known, insiders=list(insiders.values())
+    )
     return LinkedPattern(
         rules={keys[number]: rule.value for number, rule in found.items() if number < len(keys)}
     )

@@ -544,6 +544,20 @@ def test_linked_counts_refuse_a_relation_that_does_not_hold() -> None:
         protect_linked([3, 2, 5], [Relation(plus=(0, 7), minus=(2,))])
 
 
+def test_an_insider_cannot_work_out_another_s_count_from_a_shared_total() -> None:
+    # Four councils and Scotland: councils A (3) and B (2) are small. The public cannot tell
+    # them apart (3 + 2 = 5 between them), but A's staff know A's 3, and so B's 2: a third
+    # council is hidden too.
+    counts = [3, 2, 40, 50, 95]
+    relations = [Relation(plus=(0, 1, 2, 3), minus=(4,))]
+    assert protect_linked(counts, relations, threshold=5) == {0: Rule.PRIMARY, 1: Rule.PRIMARY}
+    rules = protect_linked(counts, relations, threshold=5, insiders=[[0], [1], [2], [3]])
+    assert rules == {0: Rule.PRIMARY, 1: Rule.PRIMARY, 2: Rule.SECONDARY}
+    for own in (0, 1, 2):
+        known = {k: r for k, r in rules.items() if k != own}
+        assert linked_too_narrow(counts, relations, known, 5) == set(), own
+
+
 @st.composite
 def linked(draw: st.DrawFn) -> tuple[list[int], list[Relation], list[int]]:
     """Counts with sums over them, sums of sums, and stocks with flows, as published figures
@@ -569,13 +583,21 @@ def linked(draw: st.DrawFn) -> tuple[list[int], list[Relation], list[int]]:
     return counts, relations, known
 
 
+Linked = tuple[list[int], list[Relation], list[int]]
+
+
 @settings(max_examples=150, deadline=None)
-@given(case=linked(), threshold=st.integers(min_value=2, max_value=8))
+@given(case=linked(), threshold=st.integers(min_value=2, max_value=8), data=st.data())
 def test_no_linked_count_can_be_narrowed_and_nothing_else_changes(
-    case: tuple[list[int], list[Relation], list[int]], threshold: int
+    case: Linked, threshold: int, data: st.DataObject
 ) -> None:
     counts, relations, known = case
-    rules = protect_linked(counts, relations, threshold=threshold, known=known)
+    # Some counts are known to one of two insiders each.
+    who = data.draw(
+        st.lists(st.sampled_from([None, 0, 1]), min_size=len(counts), max_size=len(counts))
+    )
+    insiders = [[k for k, w in enumerate(who) if w == n] for n in (0, 1)]
+    rules = protect_linked(counts, relations, threshold=threshold, known=known, insiders=insiders)
     for position, count in enumerate(counts):
         assert (rules.get(position) is Rule.PRIMARY) == (
             0 < count < threshold and position not in known
@@ -589,3 +611,18 @@ def test_no_linked_count_can_be_narrowed_and_nothing_else_changes(
             if count != 0 and k not in known
         }
         assert exposed <= linked_too_narrow(counts, relations, every, threshold)
+    # An insider, knowing their own counts, cannot narrow another's too far over any one
+    # relation holding one of theirs, unless every other count of it is already hidden.
+    for own in insiders:
+        for relation in relations:
+            members = {*relation.plus, *relation.minus}
+            if not any(k in rules for k in own if k in members):
+                continue
+            seen = {k: r for k, r in rules.items() if k in members and k not in own}
+            narrow = linked_too_narrow(counts, [relation], seen, threshold)
+            free = [
+                k
+                for k in members
+                if k not in rules and k not in own and k not in known and counts[k] != 0
+            ]
+            assert not narrow or not free, (relation, own, narrow)
