@@ -26,6 +26,7 @@ from scrutiny.improvement.models import (
     ActionUpdateFile,
     Concern,
     Contact,
+    DateWindow,
     FindingEvidence,
     Milestone,
     MonitoringNote,
@@ -85,7 +86,17 @@ def _clean(obj: Model) -> None:
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise ImprovementError(" ".join(exc.messages)) from None
+        fields = list(getattr(exc, "error_dict", {}))
+        raise ImprovementError(
+            " ".join(exc.messages), field=fields[0] if len(fields) == 1 else None
+        ) from None
+
+
+def _within(window: DateWindow, day: date | None, what: str, field: str) -> None:
+    """Refuse a planned date outside ``window``, naming the form field it came from."""
+    problem = window.problem(day, what) if day is not None else None
+    if problem is not None:
+        raise ImprovementError(problem, field=field)
 
 
 def _happened(day: date, what: str = "The date") -> None:
@@ -184,6 +195,9 @@ def action_save(
     action.due_date = due_date
     action.stated_measure = stated_measure.strip()
     _clean(action)
+    window = plan.action_window()
+    _within(window, start_date, "The start date", "start_date")
+    _within(window, due_date, "The due date", "due_date")
     late = (
         [m for m in action.milestones.all() if m.due_date < start_date or m.due_date > due_date]
         if action.pk
@@ -568,6 +582,7 @@ def concern_raise(
         raised_by=by,
     )
     _clean(concern)
+    _within(concern.follow_up_window(), follow_up_by, "The follow-up date", "follow_up_by")
     concern.save()
     return concern
 
@@ -632,10 +647,17 @@ def progress_review_create(
         is_demonstration=is_demonstration,
     )
     _clean(review)
+    _check_fieldwork(review)
     review.save()
     progress_review_team_add(review=review, user=lead, role=TeamMember.Role.LEAD_INSPECTOR)
     ProgressFinding.objects.bulk_create(ProgressFinding(review=review, area=a) for a in areas)
     return review
+
+
+def _check_fieldwork(review: ProgressReview) -> None:
+    window = review.fieldwork_window()
+    _within(window, review.fieldwork_start, "The start of fieldwork", "fieldwork_start")
+    _within(window, review.fieldwork_end, "The end of fieldwork", "fieldwork_end")
 
 
 def _require_review_editable(review: ProgressReview) -> None:
@@ -649,6 +671,7 @@ def progress_review_update(*, review: ProgressReview, **fields: Any) -> Progress
     for name, value in fields.items():
         setattr(review, name, value.strip() if isinstance(value, str) else value)
     _clean(review)
+    _check_fieldwork(review)
     review.save()
     return review
 

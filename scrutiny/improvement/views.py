@@ -99,6 +99,11 @@ def _review(request: HttpRequest, pk: int, permission: str) -> ProgressReview:
     return review
 
 
+def _form_error(form: Any, exc: ImprovementError) -> None:
+    """Show a service's refusal at the field it names, else above the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+
+
 def _attempt(request: HttpRequest, work: Callable[[], Any], success: str) -> bool:
     try:
         work()
@@ -220,7 +225,7 @@ def action_edit(
         try:
             saved = services.action_save(plan=plan, action=action, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, f"Action {saved.number} saved.")
             return redirect("improvement:plan", plan.pk)
@@ -292,7 +297,7 @@ def milestone_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.milestone_change(milestone=milestone, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, f"Milestone '{milestone.title}' changed.")
             return redirect("improvement:action", action.pk)
@@ -351,7 +356,7 @@ def update_add(request: AuthenticatedRequest, action_pk: int) -> HttpResponse:
                 uploads=uploads,
             )
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Update added to the action's history.")
             return redirect("improvement:action", action.pk)
@@ -393,7 +398,7 @@ def status_override(request: AuthenticatedRequest, action_pk: int) -> HttpRespon
                 by=request.user,
             )
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Status saved.")
             return redirect("improvement:action", action.pk)
@@ -430,7 +435,7 @@ def measure_choose(request: AuthenticatedRequest, action_pk: int) -> HttpRespons
                 action=action, obj=obj, note=form.cleaned_data["note"], by=request.user
             )
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Measure linked.")
             return redirect("improvement:action", action.pk)
@@ -506,7 +511,7 @@ def _monitoring_form(
         try:
             save(partnership, form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, success)
             return redirect("improvement:monitoring", partnership.slug)
@@ -609,7 +614,7 @@ def concern_resolve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.concern_resolve(concern=concern, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Concern resolved.")
             return redirect("improvement:monitoring", concern.partnership.slug)
@@ -647,7 +652,7 @@ def assignments(request: AuthenticatedRequest) -> HttpResponse:
         try:
             services.link_assignment_add(**form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Link inspector assigned.")
             return redirect("improvement:assignments")
@@ -703,7 +708,7 @@ def review_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 inspection=inspection, by=request.user, **form.cleaned_data
             )
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Progress review created.")
             return redirect("improvement:review", review.pk)
@@ -758,7 +763,7 @@ def review_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 review=ProgressReview.objects.get(pk=review.pk), **form.cleaned_data
             )
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Progress review saved.")
             return redirect("improvement:review", review.pk)
@@ -775,7 +780,7 @@ def review_team_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.progress_review_team_add(review=review, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Team member added.")
             return redirect("improvement:review", review.pk)
@@ -797,7 +802,7 @@ def finding_edit(request: AuthenticatedRequest, pk: int, finding_pk: int) -> Htt
         try:
             services.progress_finding_save(finding=finding, by=request.user, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, f"Progress on area {finding.area.number} saved.")
             return redirect("improvement:review", review.pk)
@@ -834,7 +839,7 @@ def evidence_choose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 finding=finding, obj=obj, note=form.cleaned_data["note"], by=request.user
             )
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Evidence linked.")
             return redirect("improvement:evidence-choose", finding.pk)
@@ -925,7 +930,7 @@ def scale_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResp
         try:
             services.progress_level_save(level=level, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Progress scale saved.")
             return redirect("improvement:scale")
