@@ -136,6 +136,20 @@ class ActionPlan(models.Model):
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership_id": self.partnership_id}
 
+    @classmethod
+    def not_started(cls, inspection: Inspection) -> ActionPlan:
+        """The plan a published report is owed while nobody has started it: never saved, it
+        answers when it is due (and how overdue) by the same rule as a started plan."""
+        return cls(
+            inspection=inspection,
+            partnership_id=inspection.partnership_id,
+            status=cls.Status.DRAFT,
+        )
+
+    @property
+    def is_started(self) -> bool:
+        return self.pk is not None
+
     @property
     def due_date(self) -> date | None:
         """Six weeks after the report's publication."""

@@ -58,6 +58,17 @@ def plan_actions(*, plan: ActionPlan) -> list[Action]:
     return actions
 
 
+def plans_not_started(*, partnership: Partnership) -> list[ActionPlan]:
+    """The plans the partnership owes for its published reports and has not started (unsaved,
+    see ``ActionPlan.not_started``), oldest report first."""
+    return [
+        ActionPlan.not_started(inspection)
+        for inspection in partnership.inspections.filter(
+            status=Status.PUBLISHED, action_plan__isnull=True
+        ).order_by("publication_date", "pk")
+    ]
+
+
 @dataclass(frozen=True)
 class PlanSummary:
     total: int
@@ -130,6 +141,7 @@ class MonitoringOverview:
     notes: list[MonitoringNote]
     support: list[SupportOffer]
     plans: list[ActionPlan]
+    plans_not_started: list[ActionPlan]
     last_contact: date | None
     days_since_contact: int | None
 
@@ -150,6 +162,7 @@ def monitoring_overview(*, partnership: Partnership) -> MonitoringOverview:
         ),
         support=list(SupportOffer.objects.filter(partnership=partnership).select_related("by")),
         plans=list(ActionPlan.objects.filter(partnership=partnership).select_related("inspection")),
+        plans_not_started=plans_not_started(partnership=partnership),
         last_contact=last,
         days_since_contact=(timezone.localdate() - last).days if last else None,
     )
@@ -208,6 +221,11 @@ def partnership_timeline(*, partnership: Partnership, internal: bool) -> list[Ti
         )
         if plan.due_date and plan.first_submitted_on is None:
             events.append(TimelineEvent(plan.due_date, "Action plan", "Action plan due", "", url))
+    for owed in plans_not_started(partnership=partnership):
+        if owed.due_date:
+            events.append(
+                TimelineEvent(owed.due_date, "Action plan", "Action plan due", "Not started yet.")
+            )
     for event in PlanEvent.objects.filter(plan__partnership=partnership).select_related("by"):
         events.append(
             TimelineEvent(
