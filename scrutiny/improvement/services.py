@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
@@ -61,6 +62,11 @@ LEVEL_LABEL_TAKEN = (
 )
 PLAN_LOCKED = (
     "The plan has been submitted: actions can change again only if the link inspector returns it."
+)
+ACTION_HAS_HISTORY = (
+    "Action {number} cannot be removed: it has {kept}, which must stay in the plan's history. "
+    "Change the action instead; if the work has stopped, add a status update saying why and "
+    "mark the action complete."
 )
 NO_AREA = "Link the action to at least one area for improvement."
 NO_ACTIONS = "A plan with no actions cannot be submitted: add at least one action."
@@ -214,14 +220,45 @@ def action_save(
     return action
 
 
+def action_history_kept(action: Action) -> list[str]:
+    """What ties an action to the plan's history, so it cannot be removed: its status updates,
+    milestones marked done, links to it as evidence in a progress review, reminders emailed."""
+    evidence = FindingEvidence.objects.filter(
+        content_type=ContentType.objects.get_for_model(Action), object_id=action.pk
+    )
+    counts = (
+        (action.updates.count(), "status update", "status updates"),
+        (
+            action.milestones.filter(done_on__isnull=False).count(),
+            "milestone marked done",
+            "milestones marked done",
+        ),
+        (
+            evidence.count(),
+            "link as evidence in a progress review",
+            "links as evidence in a progress review",
+        ),
+        (action.reminders.count(), "reminder emailed about it", "reminders emailed about it"),
+    )
+    return [f"{count} {one if count == 1 else many}" for count, one, many in counts if count]
+
+
 @transaction.atomic
 def action_delete(*, action: Action) -> None:
+    """Remove an action of a draft (or returned) plan with no history. The other actions keep
+    their numbers: updates, reminders, the plan's review comments and progress reviews name
+    actions by number, so numbers are never moved (a gap is shown as it is)."""
     plan = ActionPlan.objects.select_for_update().get(pk=action.plan_id)
     _require_editable(plan)
+    kept = action_history_kept(action)
+    if kept:
+        raise ImprovementError(
+            ACTION_HAS_HISTORY.format(
+                number=action.number,
+                kept=", ".join(kept[:-1]) + " and " + kept[-1] if len(kept) > 1 else kept[0],
+            )
+        )
     action.delete()
-    for number, remaining in enumerate(plan.actions.order_by("number"), 1):
-        if remaining.number != number:
-            Action.objects.filter(pk=remaining.pk).update(number=number)
 
 
 def _check_milestone(action: Action, title: str, due_date: date) -> None:

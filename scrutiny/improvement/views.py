@@ -240,7 +240,11 @@ def action_edit(
 @require_POST
 def action_delete(request: AuthenticatedRequest, action_pk: int) -> HttpResponse:
     action = _action(request, action_pk, "improvement.change_action_plan")
-    _attempt(request, lambda: services.action_delete(action=action), "Action removed.")
+    _attempt(
+        request,
+        lambda: services.action_delete(action=action),
+        f"Action {action.number} removed. The other actions keep their numbers.",
+    )
     return redirect("improvement:plan", action.plan_id)
 
 
