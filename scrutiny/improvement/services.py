@@ -39,6 +39,7 @@ from scrutiny.improvement.models import (
     ProgressReviewTeamMember,
     SupportOffer,
     date_problem,
+    long_date,
 )
 from scrutiny.improvement.registry import EVIDENCE, MEASURE, source_for
 from scrutiny.inspections.models import AreaForImprovement, Inspection, TeamMember
@@ -62,6 +63,10 @@ LEVEL_LABEL_TAKEN = (
 )
 PLAN_LOCKED = (
     "The plan has been submitted: actions can change again only if the link inspector returns it."
+)
+PLAN_ACCEPTED = (
+    "The plan was accepted on {day}: its actions and milestones no longer change. Record "
+    "progress on each action with a status update."
 )
 ACTION_HAS_HISTORY = (
     "Action {number} cannot be removed: it has {kept}, which must stay in the plan's history. "
@@ -148,9 +153,19 @@ def action_plan_start(*, inspection: Inspection, by: User) -> ActionPlan:
     )
 
 
+def plan_locked_reason(plan: ActionPlan) -> str | None:
+    """Why the plan's actions and milestones cannot change now; None while they can."""
+    if plan.is_editable:
+        return None
+    if plan.status == ActionPlan.Status.ACCEPTED:
+        return PLAN_ACCEPTED.format(day=long_date(plan.accepted_on or timezone.localdate()))
+    return PLAN_LOCKED
+
+
 def _require_editable(plan: ActionPlan) -> None:
-    if not plan.is_editable:
-        raise ImprovementError(PLAN_LOCKED)
+    reason = plan_locked_reason(plan)
+    if reason is not None:
+        raise ImprovementError(reason)
 
 
 @transaction.atomic

@@ -206,6 +206,12 @@ def action_edit(
     else:
         assert pk is not None
         plan = _plan(request, pk, "improvement.change_action_plan")
+    context = {"plan": plan, "action": action, "inspection": plan.inspection}
+    locked = services.plan_locked_reason(plan)
+    if locked is not None:
+        return render(
+            request, "improvement/action_edit.html", {**context, "form": None, "locked": locked}
+        )
     initial = None
     if action is not None:
         initial = {
@@ -229,11 +235,7 @@ def action_edit(
         else:
             messages.success(request, f"Action {saved.number} saved.")
             return redirect("improvement:plan", plan.pk)
-    return render(
-        request,
-        "improvement/action_edit.html",
-        {"plan": plan, "action": action, "form": form, "inspection": plan.inspection},
-    )
+    return render(request, "improvement/action_edit.html", {**context, "form": form})
 
 
 @login_required
@@ -293,6 +295,12 @@ def milestone_add(request: AuthenticatedRequest, action_pk: int) -> HttpResponse
 def milestone_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk, "improvement.change_action_plan")
     action = milestone.action
+    context = {"milestone": milestone, "action": action, "plan": action.plan}
+    locked = services.plan_locked_reason(action.plan)
+    if locked is not None:
+        return render(
+            request, "improvement/milestone_edit.html", {**context, "form": None, "locked": locked}
+        )
     form = MilestoneForm(
         request.POST or None,
         initial={"title": milestone.title, "due_date": milestone.due_date},
@@ -305,11 +313,7 @@ def milestone_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Milestone '{milestone.title}' changed.")
             return redirect("improvement:action", action.pk)
-    return render(
-        request,
-        "improvement/milestone_edit.html",
-        {"form": form, "milestone": milestone, "action": action, "plan": action.plan},
-    )
+    return render(request, "improvement/milestone_edit.html", {**context, "form": form})
 
 
 @login_required
