@@ -300,8 +300,8 @@ class Action(models.Model):
         if self.start_date and self.due_date and self.due_date < self.start_date:
             raise ValidationError(
                 {
-                    "due_date": f"The due date ({self.due_date:%d %B %Y}) is before the start "
-                    f"date ({self.start_date:%d %B %Y})."
+                    "due_date": f"The due date ({long_date(self.due_date)}) is before the "
+                    f"start date ({long_date(self.start_date)})."
                 }
             )
         if self.completed_on and self.start_date and self.completed_on < self.start_date:
@@ -403,7 +403,7 @@ class ActionUpdate(models.Model):
         ordering = ["action", "-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"Update on {self.date:%d %b %Y}"
+        return f"Update on {self.date.day} {self.date:%b %Y}"
 
     @property
     def partnership_id(self) -> int:
@@ -522,7 +522,7 @@ class Contact(models.Model):
         ordering = ["partnership", "-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}, {self.date:%d %b %Y}"
+        return f"{self.get_kind_display()}, {self.date.day} {self.date:%b %Y}"
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership_id": self.partnership_id}
@@ -546,7 +546,7 @@ class MonitoringNote(models.Model):
         ordering = ["partnership", "-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"Note on {self.area} ({self.date:%d %b %Y})"
+        return f"Note on {self.area} ({self.date.day} {self.date:%b %Y})"
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership_id": self.partnership_id}
@@ -623,7 +623,7 @@ class SupportOffer(models.Model):
         ordering = ["partnership", "-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"Support offered {self.date:%d %b %Y}"
+        return f"Support offered {self.date.day} {self.date:%b %Y}"
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership_id": self.partnership_id}

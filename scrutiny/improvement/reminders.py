@@ -57,7 +57,7 @@ def _action_line(action: Action, today: date) -> str:
     )
     return (
         f"- Action {action.number}: {action.title} ({action.plan.partnership.name}), "
-        f"due {action.due_date:%d %B %Y}: {when}."
+        f"due {long_date(action.due_date)}: {when}."
     )
 
 
@@ -169,7 +169,7 @@ def _digests(today: date, run: ReminderRun) -> None:
             ]
             lines.append(f"{partnership.name}")
             lines.append(
-                f"- Last contact: {last:%d %B %Y} ({(today - last).days} days ago)."
+                f"- Last contact: {long_date(last)} ({(today - last).days} days ago)."
                 if last
                 else "- No contact logged yet."
             )

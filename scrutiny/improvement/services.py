@@ -73,6 +73,7 @@ ACTION_HAS_HISTORY = (
     "Change the action instead; if the work has stopped, add a status update saying why and "
     "mark the action complete."
 )
+MILESTONE_NEEDS_TITLE = "Say what the milestone is."
 NO_AREA = "Link the action to at least one area for improvement."
 NO_ACTIONS = "A plan with no actions cannot be submitted: add at least one action."
 NOT_SUBMITTED = "Only a submitted plan can be accepted or returned."
@@ -110,11 +111,11 @@ def _within(window: DateWindow, day: date | None, what: str, field: str) -> None
         raise ImprovementError(problem, field=field)
 
 
-def _happened(day: date, what: str = "The date") -> None:
+def _happened(day: date, what: str = "The date", field: str = "date") -> None:
     """Refuse a date to come or before ``EARLIEST_DATE`` for something that has happened."""
     problem = date_problem(day, what)
     if problem is not None:
-        raise ImprovementError(problem)
+        raise ImprovementError(problem, field=field)
 
 
 def _store_uploads(update: ActionUpdate, uploads: Sequence[Upload]) -> None:
@@ -227,8 +228,9 @@ def action_save(
     if late:
         raise ImprovementError(
             "Milestones must fall between the action's start and due dates: "
-            + "; ".join(f"{m.title} ({m.due_date:%d %B %Y})" for m in late)
-            + "."
+            + "; ".join(f"{m.title} ({long_date(m.due_date)})" for m in late)
+            + ".",
+            field="due_date" if all(m.due_date > due_date for m in late) else "start_date",
         )
     action.save()
     action.areas.set(areas)
@@ -278,11 +280,13 @@ def action_delete(*, action: Action) -> None:
 
 def _check_milestone(action: Action, title: str, due_date: date) -> None:
     if not title.strip():
-        raise ImprovementError("Say what the milestone is.")
+        raise ImprovementError(MILESTONE_NEEDS_TITLE, field="title")
     if not action.start_date <= due_date <= action.due_date:
         raise ImprovementError(
-            f"The milestone's due date ({due_date:%d %B %Y}) must fall between the action's "
-            f"start ({action.start_date:%d %B %Y}) and due date ({action.due_date:%d %B %Y})."
+            f"The milestone's due date ({long_date(due_date)}) must fall between the action's "
+            f"start ({long_date(action.start_date)}) and due date "
+            f"({long_date(action.due_date)}).",
+            field="due_date",
         )
 
 
@@ -328,7 +332,7 @@ def milestone_mark_done(*, milestone: Milestone, done_on: date) -> Milestone:
     plan = ActionPlan.objects.get(pk=milestone.action.plan_id)
     if plan.first_submitted_on is None:
         raise ImprovementError(UPDATE_BEFORE_SUBMISSION)
-    _happened(done_on, "The date it was done")
+    _happened(done_on, "The date it was done", "done_on")
     if done_on < milestone.action.start_date:
         raise ImprovementError("A milestone cannot be done before its action starts.")
     milestone.done_on = done_on
@@ -415,15 +419,16 @@ def action_update_add(
     if action.plan.first_submitted_on is None:
         raise ImprovementError(UPDATE_BEFORE_SUBMISSION)
     if not narrative.strip():
-        raise ImprovementError("Write the update.")
+        raise ImprovementError("Write the update.", field="narrative")
     _happened(date, "The update's date")
     if date < action.start_date:
         raise ImprovementError(
-            f"The update's date is before the action started ({action.start_date:%d %B %Y})."
+            f"The update's date is before the action started ({long_date(action.start_date)}).",
+            field="date",
         )
     if complete:
         if action.completed_on is not None:
-            raise ImprovementError("This action is already complete.")
+            raise ImprovementError("This action is already complete.", field="complete")
         action.completed_on = date
         action.save(update_fields=["completed_on"])
     update = ActionUpdate(
@@ -439,7 +444,7 @@ def action_update_add(
     try:
         _store_uploads(update, uploads)
     except InspectionError as exc:
-        raise ImprovementError(str(exc)) from None
+        raise ImprovementError(str(exc), field="attachments") from None
     return update
 
 
@@ -622,7 +627,7 @@ def concern_raise(
     follow_up: str = "",
     follow_up_by: date | None = None,
 ) -> Concern:
-    _happened(raised_on, "The date the concern was raised")
+    _happened(raised_on, "The date the concern was raised", "raised_on")
     concern = Concern(
         partnership=partnership,
         raised_on=raised_on,
@@ -645,7 +650,7 @@ def concern_resolve(*, concern: Concern, resolved_on: date, resolution: str) -> 
         raise ImprovementError("This concern is already resolved.")
     if not resolution.strip():
         raise ImprovementError("Say how the concern was resolved.")
-    _happened(resolved_on, "The date it was resolved")
+    _happened(resolved_on, "The date it was resolved", "resolved_on")
     concern.status = Concern.Status.RESOLVED
     concern.resolved_on = resolved_on
     concern.resolution = resolution.strip()

@@ -253,6 +253,14 @@ def action_delete(request: AuthenticatedRequest, action_pk: int) -> HttpResponse
 @login_required
 def action_detail(request: AuthenticatedRequest, action_pk: int) -> HttpResponse:
     action = _action(request, action_pk, "improvement.view_action_plan")
+    return _action_page(request, action)
+
+
+def _action_page(
+    request: AuthenticatedRequest, action: Action, milestone_form: MilestoneForm | None = None
+) -> HttpResponse:
+    """The action's page; with a milestone form that was refused, it shows the problems at
+    their fields and keeps what was typed."""
     user = request.user
     plan = action.plan
     return render(
@@ -269,7 +277,7 @@ def action_detail(request: AuthenticatedRequest, action_pk: int) -> HttpResponse
             "can_update": user.has_perm("improvement.update_action", action)
             and plan.first_submitted_on is not None,
             "can_override": user.has_perm("improvement.override_status", action),
-            "milestone_form": MilestoneForm(prefix="milestone"),
+            "milestone_form": milestone_form or MilestoneForm(prefix="milestone"),
             "done_form": DoneForm(prefix="done"),
         },
     )
@@ -279,16 +287,20 @@ def action_detail(request: AuthenticatedRequest, action_pk: int) -> HttpResponse
 @require_POST
 def milestone_add(request: AuthenticatedRequest, action_pk: int) -> HttpResponse:
     action = _action(request, action_pk, "improvement.change_action_plan")
+    locked = services.plan_locked_reason(action.plan)
+    if locked is not None:  # the action's page offers no milestone form to show it on
+        messages.error(request, locked)
+        return redirect("improvement:action", action.pk)
     form = MilestoneForm(request.POST, prefix="milestone")
-    if not form.is_valid():
-        messages.error(request, "A milestone needs a description and a valid due date.")
-    else:
-        _attempt(
-            request,
-            lambda: services.milestone_add(action=action, **form.cleaned_data),
-            "Milestone added.",
-        )
-    return redirect("improvement:action", action.pk)
+    if form.is_valid():
+        try:
+            services.milestone_add(action=action, **form.cleaned_data)
+        except ImprovementError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Milestone added.")
+            return redirect("improvement:action", action.pk)
+    return _action_page(request, action, milestone_form=form)
 
 
 @login_required

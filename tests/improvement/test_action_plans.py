@@ -407,7 +407,7 @@ def test_a_changed_milestone_keeps_inside_its_action_and_its_plan_rules(cast: Ca
     page = client.post(url, {"title": "Later", "due_date": late.isoformat()}).text
     assert "must fall between the action&#x27;s start" in page
     page = client.post(url, {"title": "  ", "due_date": milestone.due_date.isoformat()}).text
-    assert '<a href="#id_title">Milestone: This field is required.</a>' in page
+    assert '<a href="#id_title">Milestone: Say what the milestone is.</a>' in page
     milestone.refresh_from_db()
     assert milestone.title == "Workshop held"
     Milestone.objects.filter(pk=milestone.pk).update(done_on=today())
