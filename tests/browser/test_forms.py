@@ -21,7 +21,7 @@ from scrutiny.improvement import services as improvement_services
 from scrutiny.improvement.models import Action, Milestone
 from scrutiny.inspections.models import EvidenceItem, Status, TeamMember
 from tests import factories
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import axe_violations, describe, landmark_violations
 from tests.improvement import helpers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -158,3 +158,23 @@ def test_removing_an_action_asks_first(live_server: Any, signed_in: Any, cast: A
     page.wait_for_load_state()
     assert page.get_by_text("Action 1 removed. The other actions keep their numbers.").is_visible()
     assert not Action.objects.filter(pk=action.pk).exists()
+
+
+def test_the_home_page_with_overdue_actions_has_distinct_landmarks(
+    live_server: Any, signed_in: Any, cast: Any
+) -> None:
+    """
+    Given an overdue action in the partnership lead's plan
+    When the lead opens the home page, where overdue actions stand out
+    Then the section and the scrollable table inside it are landmarks with different names
+    """
+    plan = helpers.submitted_plan(cast.lead_a)
+    Action.objects.filter(plan=plan).update(
+        start_date=helpers.today() - timedelta(days=90),
+        due_date=helpers.today() - timedelta(days=5),
+    )
+    page = signed_in(cast.lead_a)
+    _checked(page, live_server.url + reverse("frontend:home"))
+    violations = landmark_violations(page)
+    assert not violations, describe(violations)
+    assert page.get_by_role("region", name="Overdue actions", exact=True).count() == 1
