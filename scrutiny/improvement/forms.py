@@ -18,6 +18,7 @@ from scrutiny.improvement.models import (
     date_problem,
 )
 from scrutiny.improvement.selectors import CandidateGroup
+from scrutiny.improvement.services import MILESTONE_NEEDS_TITLE
 from scrutiny.inspections.forms import DATE, MultipleFileField
 from scrutiny.inspections.models import AreaForImprovement, TeamMember
 from scrutiny.places.models import Partnership
@@ -90,8 +91,19 @@ class ActionForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(label="Milestone", max_length=250)
-    due_date = forms.DateField(label="Milestone due date", widget=DATE)
+    title = forms.CharField(
+        label="Milestone",
+        max_length=250,
+        error_messages={"required": MILESTONE_NEEDS_TITLE},
+    )
+    due_date = forms.DateField(
+        label="Milestone due date",
+        widget=DATE,
+        error_messages={
+            "required": "Give the milestone's due date.",
+            "invalid": "Give the milestone's due date as a date, for example 31 March 2027.",
+        },
+    )
 
 
 class DoneForm(forms.Form):

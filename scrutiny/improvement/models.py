@@ -3,6 +3,7 @@ progress reviews with their published (frozen) versions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,20 +29,73 @@ PLAN_DUE_AFTER = timedelta(weeks=6)
 EARLIEST_DATE = date(2000, 1, 1)
 
 
-def _long(day: date) -> str:
+def long_date(day: date) -> str:
+    """A date as the app writes it in messages and pages: 1 January 2030."""
     return f"{day.day} {day:%B} {day.year}"
 
 
 def date_problem(day: date, what: str) -> str | None:
     """Why ``day`` cannot be the date of something that happened; None when it can be."""
     if day > timezone.localdate():
-        return f"{what} ({_long(day)}) is in the future: give a date on or before today."
+        return f"{what} ({long_date(day)}) is in the future: give a date on or before today."
     if day < EARLIEST_DATE:
         return (
-            f"{what} ({_long(day)}) is before {_long(EARLIEST_DATE)}: give a date on or after "
-            f"{_long(EARLIEST_DATE)}, and on or before today."
+            f"{what} ({long_date(day)}) is before {long_date(EARLIEST_DATE)}: give a date on or "
+            f"after {long_date(EARLIEST_DATE)}, and on or before today."
         )
     return None
+
+
+# A planned date (an action's start and due dates, a progress review's fieldwork, a concern's
+# follow-up) falls in a window: before the work could begin, or years to come (9999), it is a slip
+# of the keyboard, and reminders would count the days to it. Actions run for years (a plan's
+# longest are three to five years), so ten; fieldwork and a follow-up come within months, so five.
+ACTION_HORIZON_YEARS = 10
+FIELDWORK_HORIZON_YEARS = 5
+FOLLOW_UP_HORIZON_YEARS = 5
+
+_YEARS_IN_WORDS = {5: "five", 10: "ten"}
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day ``years`` later (28 February for a 29 February in a year without one)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The days a planned date may fall on, each end with what it is, for the message."""
+
+    earliest: date
+    earliest_is: str
+    latest: date
+    latest_is: str
+
+    @classmethod
+    def ahead(
+        cls, earliest: date, earliest_is: str, *, years: int, start: date | None = None
+    ) -> DateWindow:
+        """From ``earliest`` to ``years`` after ``start`` (today when not given)."""
+        origin = start or timezone.localdate()
+        words = _YEARS_IN_WORDS.get(years, str(years))
+        after = "today" if start is None else earliest_is
+        return cls(earliest, earliest_is, years_after(origin, years), f"{words} years from {after}")
+
+    def problem(self, day: date, what: str) -> str | None:
+        """Why ``day`` cannot be ``what``; None when it falls in the window."""
+        if self.earliest <= day <= self.latest:
+            return None
+        if day < self.earliest:
+            where = f"before {self.earliest_is} ({long_date(self.earliest)})"
+        else:
+            where = f"later than {self.latest_is} ({long_date(self.latest)})"
+        return (
+            f"{what} ({long_date(day)}) is {where}: give a date from "
+            f"{long_date(self.earliest)} to {long_date(self.latest)}."
+        )
 
 
 # --- action plans ------------------------------------------------------------------------------
@@ -82,6 +136,20 @@ class ActionPlan(models.Model):
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership_id": self.partnership_id}
 
+    @classmethod
+    def not_started(cls, inspection: Inspection) -> ActionPlan:
+        """The plan a published report is owed while nobody has started it: never saved, it
+        answers when it is due (and how overdue) by the same rule as a started plan."""
+        return cls(
+            inspection=inspection,
+            partnership_id=inspection.partnership_id,
+            status=cls.Status.DRAFT,
+        )
+
+    @property
+    def is_started(self) -> bool:
+        return self.pk is not None
+
     @property
     def due_date(self) -> date | None:
         """Six weeks after the report's publication."""
@@ -91,6 +159,19 @@ class ActionPlan(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    def action_window(self) -> DateWindow:
+        """Where an action's start and due dates may fall: from the day the inspection was
+        notified (work the inspection prompted often starts before the report is published, and
+        belongs in the plan) to ten years from today."""
+        notified = self.inspection.notification_date
+        if notified is not None and notified > EARLIEST_DATE:
+            return DateWindow.ahead(
+                notified, "the day the inspection was notified", years=ACTION_HORIZON_YEARS
+            )
+        return DateWindow.ahead(
+            EARLIEST_DATE, "the earliest date Scrutiny accepts", years=ACTION_HORIZON_YEARS
+        )
 
     def days_to_due(self, today: date | None = None) -> int | None:
         """Days left before the plan is due (negative once overdue); None once submitted."""
@@ -219,8 +300,8 @@ class Action(models.Model):
         if self.start_date and self.due_date and self.due_date < self.start_date:
             raise ValidationError(
                 {
-                    "due_date": f"The due date ({self.due_date:%d %B %Y}) is before the start "
-                    f"date ({self.start_date:%d %B %Y})."
+                    "due_date": f"The due date ({long_date(self.due_date)}) is before the "
+                    f"start date ({long_date(self.start_date)})."
                 }
             )
         if self.completed_on and self.start_date and self.completed_on < self.start_date:
@@ -322,7 +403,7 @@ class ActionUpdate(models.Model):
         ordering = ["action", "-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"Update on {self.date:%d %b %Y}"
+        return f"Update on {self.date.day} {self.date:%b %Y}"
 
     @property
     def partnership_id(self) -> int:
@@ -441,7 +522,7 @@ class Contact(models.Model):
         ordering = ["partnership", "-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}, {self.date:%d %b %Y}"
+        return f"{self.get_kind_display()}, {self.date.day} {self.date:%b %Y}"
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership_id": self.partnership_id}
@@ -465,7 +546,7 @@ class MonitoringNote(models.Model):
         ordering = ["partnership", "-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"Note on {self.area} ({self.date:%d %b %Y})"
+        return f"Note on {self.area} ({self.date.day} {self.date:%b %Y})"
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership_id": self.partnership_id}
@@ -513,6 +594,17 @@ class Concern(models.Model):
                 {"resolved_on": "A concern cannot be resolved before it was raised."}
             )
 
+    def follow_up_window(self) -> DateWindow:
+        """Where the follow-up date may fall: from the day the concern was raised to five years
+        from it. Measured from that day, not from today, so a concern raised and followed up
+        in the past can still be recorded."""
+        return DateWindow.ahead(
+            self.raised_on,
+            "the day the concern was raised",
+            years=FOLLOW_UP_HORIZON_YEARS,
+            start=self.raised_on,
+        )
+
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership_id": self.partnership_id}
 
@@ -531,7 +623,7 @@ class SupportOffer(models.Model):
         ordering = ["partnership", "-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"Support offered {self.date:%d %b %Y}"
+        return f"Support offered {self.date.day} {self.date:%b %Y}"
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"partnership_id": self.partnership_id}
@@ -638,14 +730,26 @@ class ProgressReview(models.Model):
                 raise ValidationError(
                     {
                         "further_review_date": f"The date of the further review "
-                        f"({_long(self.further_review_date)}) is before {what} "
-                        f"({_long(since)}): give a date on or after it."
+                        f"({long_date(self.further_review_date)}) is before {what} "
+                        f"({long_date(since)}): give a date on or after it."
                     }
                 )
         elif self.further_review_date is not None:
             raise ValidationError(
                 {"further_review_date": "A date is only given when a further review is decided."}
             )
+
+    def fieldwork_window(self) -> DateWindow:
+        """Where fieldwork may fall: from the publication of the report it follows up (the
+        review starts from the published areas for improvement) to five years from today."""
+        published = self.inspection.publication_date
+        if published is not None:
+            return DateWindow.ahead(
+                published, "the inspection report's publication", years=FIELDWORK_HORIZON_YEARS
+            )
+        return DateWindow.ahead(
+            EARLIEST_DATE, "the earliest date Scrutiny accepts", years=FIELDWORK_HORIZON_YEARS
+        )
 
     @property
     def further_review_not_before(self) -> tuple[date, str]:

@@ -7,7 +7,6 @@ from typing import Any
 from scrutiny.accounts.models import User
 from scrutiny.improvement import selectors
 from scrutiny.improvement.models import ActionPlan, ProgressReview
-from scrutiny.inspections.models import Status
 from scrutiny.places.models import Partnership
 
 HOME_OVERDUE_LIMIT = 20
@@ -22,17 +21,7 @@ def partnership_panel(*, partnership: Partnership, user: User) -> tuple[str, dic
     ):
         actions = selectors.plan_actions(plan=plan)
         plans.append({"plan": plan, "summary": selectors.summarise(actions)})
-    with_plan = {row["plan"].inspection_id for row in plans}
     can_start = user.has_perm("improvement.change_action_plan", partnership)
-    startable = (
-        [
-            i
-            for i in partnership.inspections.filter(status=Status.PUBLISHED)
-            if i.pk not in with_plan
-        ]
-        if can_start
-        else []
-    )
     can_see_reviews = user.has_perm("improvement.view_progress_review", partnership)
     reviews = [
         r
@@ -43,7 +32,8 @@ def partnership_panel(*, partnership: Partnership, user: User) -> tuple[str, dic
         "improvement/panels/partnership.html",
         {
             "plans": plans,
-            "startable": startable,
+            "not_started": selectors.plans_not_started(partnership=partnership),
+            "can_start": can_start,
             "reviews": reviews,
             "can_see_reviews": can_see_reviews,
             "can_monitor": user.has_perm("improvement.view_monitoring", partnership),

@@ -3,7 +3,8 @@
 - Each action owner gets one email listing their actions due within 14 days (once per action
   and due date) and their overdue actions (at most once a week per action).
 - Each link inspector with a current assignment gets a weekly digest of their partnerships:
-  overdue actions, open concerns, plans not yet submitted, and days since the last contact.
+  overdue actions, open concerns, plans not started or not yet submitted, and days since the
+  last contact.
 
 What was sent is recorded (``ReminderSent``), so running the command every day is safe.
 """
@@ -21,7 +22,15 @@ from django.db import transaction
 from scrutiny.accounts.models import LinkAssignment, User
 from scrutiny.accounts.selectors import current_link_assignments
 from scrutiny.analysis.rag import AMBER_WINDOW_DAYS
-from scrutiny.improvement.models import Action, ActionPlan, Concern, Contact, ReminderSent
+from scrutiny.improvement.models import (
+    Action,
+    ActionPlan,
+    Concern,
+    Contact,
+    ReminderSent,
+    long_date,
+)
+from scrutiny.improvement.selectors import plans_not_started
 
 WEEK = timedelta(days=7)
 
@@ -48,7 +57,7 @@ def _action_line(action: Action, today: date) -> str:
     )
     return (
         f"- Action {action.number}: {action.title} ({action.plan.partnership.name}), "
-        f"due {action.due_date:%d %B %Y}: {when}."
+        f"due {long_date(action.due_date)}: {when}."
     )
 
 
@@ -160,17 +169,18 @@ def _digests(today: date, run: ReminderRun) -> None:
             ]
             lines.append(f"{partnership.name}")
             lines.append(
-                f"- Last contact: {last:%d %B %Y} ({(today - last).days} days ago)."
+                f"- Last contact: {long_date(last)} ({(today - last).days} days ago)."
                 if last
                 else "- No contact logged yet."
             )
             lines.append(f"- Open concerns: {concerns}.")
-            for plan in unsubmitted:
+            for plan in [*plans_not_started(partnership=partnership), *unsubmitted]:
+                state = "not yet submitted" if plan.is_started else "not started"
                 due = plan.due_date
                 lines.append(
-                    f"- Action plan not yet submitted (due {due:%d %B %Y})."
+                    f"- Action plan {state} (due {long_date(due)})."
                     if due
-                    else "- Action plan not yet submitted."
+                    else f"- Action plan {state}."
                 )
             if overdue:
                 lines.append(f"- Overdue actions: {len(overdue)}.")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, datetime, time
 
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.urls import reverse
@@ -56,6 +55,17 @@ def plan_actions(*, plan: ActionPlan) -> list[Action]:
         action.overridden = bool(action.rag_override) and action.status is not action.derived_rag()
         action.overdue = action.completed_on is None and action.due_date < today
     return actions
+
+
+def plans_not_started(*, partnership: Partnership) -> list[ActionPlan]:
+    """The plans the partnership owes for its published reports and has not started (unsaved,
+    see ``ActionPlan.not_started``), oldest report first."""
+    return [
+        ActionPlan.not_started(inspection)
+        for inspection in partnership.inspections.filter(
+            status=Status.PUBLISHED, action_plan__isnull=True
+        ).order_by("publication_date", "pk")
+    ]
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,7 @@ class MonitoringOverview:
     notes: list[MonitoringNote]
     support: list[SupportOffer]
     plans: list[ActionPlan]
+    plans_not_started: list[ActionPlan]
     last_contact: date | None
     days_since_contact: int | None
 
@@ -150,6 +161,7 @@ def monitoring_overview(*, partnership: Partnership) -> MonitoringOverview:
         ),
         support=list(SupportOffer.objects.filter(partnership=partnership).select_related("by")),
         plans=list(ActionPlan.objects.filter(partnership=partnership).select_related("inspection")),
+        plans_not_started=plans_not_started(partnership=partnership),
         last_contact=last,
         days_since_contact=(timezone.localdate() - last).days if last else None,
     )
@@ -166,16 +178,34 @@ class TimelineEvent:
     detail: str = ""
     url: str = ""
     internal: bool = False
+    at: datetime | None = None  # when it happened, for what has a time as well as a day
+
+    @property
+    def moment(self) -> datetime:
+        """When it happened, to order the timeline: a day with no time counts as its start,
+        since what else happened that day (a plan started after a report) followed it."""
+        return self.at or timezone.make_aware(datetime.combine(self.on, time.min))
 
 
-def _day(moment: Any) -> date:
-    return timezone.localdate(moment) if hasattr(moment, "tzinfo") else moment
+def _timed(
+    moment: datetime,
+    what: str,
+    title: str,
+    detail: str = "",
+    url: str = "",
+    *,
+    internal: bool = False,
+) -> TimelineEvent:
+    return TimelineEvent(
+        timezone.localdate(moment), what, title, detail, url, internal=internal, at=moment
+    )
 
 
 def partnership_timeline(*, partnership: Partnership, internal: bool) -> list[TimelineEvent]:
-    """The partnership's history, newest first. ``internal`` adds the inspectorate-only items
-    (contact notes, monitoring notes, concerns, unpublished progress reviews); without it they
-    are never read, so they cannot leak into a partnership user's page."""
+    """The partnership's history, newest first (within a day too, by the time of what has one).
+    ``internal`` adds the inspectorate-only items (contact notes, monitoring notes, concerns,
+    unpublished progress reviews); without it they are never read, so they cannot leak into a
+    partnership user's page."""
     events: list[TimelineEvent] = []
     inspections = list(partnership.inspections.order_by("notification_date"))
     for inspection in inspections:
@@ -203,15 +233,18 @@ def partnership_timeline(*, partnership: Partnership, internal: bool) -> list[Ti
     plans = list(ActionPlan.objects.filter(partnership=partnership).select_related("inspection"))
     for plan in plans:
         url = reverse("improvement:plan", args=[plan.pk])
-        events.append(
-            TimelineEvent(_day(plan.created_at), "Action plan", "Action plan started", "", url)
-        )
+        events.append(_timed(plan.created_at, "Action plan", "Action plan started", "", url))
         if plan.due_date and plan.first_submitted_on is None:
             events.append(TimelineEvent(plan.due_date, "Action plan", "Action plan due", "", url))
+    for owed in plans_not_started(partnership=partnership):
+        if owed.due_date:
+            events.append(
+                TimelineEvent(owed.due_date, "Action plan", "Action plan due", "Not started yet.")
+            )
     for event in PlanEvent.objects.filter(plan__partnership=partnership).select_related("by"):
         events.append(
-            TimelineEvent(
-                _day(event.at),
+            _timed(
+                event.at,
                 "Action plan",
                 f"Action plan {event.get_kind_display().lower()}",
                 f"{event.by}. {event.comments}".strip(),
@@ -258,7 +291,7 @@ def partnership_timeline(*, partnership: Partnership, internal: bool) -> list[Ti
             )
     if internal:
         events.extend(_internal_events(partnership, reviews))
-    return sorted(events, key=lambda e: e.on, reverse=True)
+    return sorted(events, key=lambda e: e.moment, reverse=True)
 
 
 def _internal_events(
@@ -299,8 +332,8 @@ def _internal_events(
         )
     for review in reviews:
         events.append(
-            TimelineEvent(
-                _day(review.created_at),
+            _timed(
+                review.created_at,
                 "Progress review",
                 "Progress review started",
                 review.title,

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
@@ -26,6 +27,7 @@ from scrutiny.improvement.models import (
     ActionUpdateFile,
     Concern,
     Contact,
+    DateWindow,
     FindingEvidence,
     Milestone,
     MonitoringNote,
@@ -37,6 +39,7 @@ from scrutiny.improvement.models import (
     ProgressReviewTeamMember,
     SupportOffer,
     date_problem,
+    long_date,
 )
 from scrutiny.improvement.registry import EVIDENCE, MEASURE, source_for
 from scrutiny.inspections.models import AreaForImprovement, Inspection, TeamMember
@@ -61,6 +64,16 @@ LEVEL_LABEL_TAKEN = (
 PLAN_LOCKED = (
     "The plan has been submitted: actions can change again only if the link inspector returns it."
 )
+PLAN_ACCEPTED = (
+    "The plan was accepted on {day}: its actions and milestones no longer change. Record "
+    "progress on each action with a status update."
+)
+ACTION_HAS_HISTORY = (
+    "Action {number} cannot be removed: it has {kept}, which must stay in the plan's history. "
+    "Change the action instead; if the work has stopped, add a status update saying why and "
+    "mark the action complete."
+)
+MILESTONE_NEEDS_TITLE = "Say what the milestone is."
 NO_AREA = "Link the action to at least one area for improvement."
 NO_ACTIONS = "A plan with no actions cannot be submitted: add at least one action."
 NOT_SUBMITTED = "Only a submitted plan can be accepted or returned."
@@ -85,14 +98,24 @@ def _clean(obj: Model) -> None:
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise ImprovementError(" ".join(exc.messages)) from None
+        fields = list(getattr(exc, "error_dict", {}))
+        raise ImprovementError(
+            " ".join(exc.messages), field=fields[0] if len(fields) == 1 else None
+        ) from None
 
 
-def _happened(day: date, what: str = "The date") -> None:
+def _within(window: DateWindow, day: date | None, what: str, field: str) -> None:
+    """Refuse a planned date outside ``window``, naming the form field it came from."""
+    problem = window.problem(day, what) if day is not None else None
+    if problem is not None:
+        raise ImprovementError(problem, field=field)
+
+
+def _happened(day: date, what: str = "The date", field: str = "date") -> None:
     """Refuse a date to come or before ``EARLIEST_DATE`` for something that has happened."""
     problem = date_problem(day, what)
     if problem is not None:
-        raise ImprovementError(problem)
+        raise ImprovementError(problem, field=field)
 
 
 def _store_uploads(update: ActionUpdate, uploads: Sequence[Upload]) -> None:
@@ -131,9 +154,19 @@ def action_plan_start(*, inspection: Inspection, by: User) -> ActionPlan:
     )
 
 
+def plan_locked_reason(plan: ActionPlan) -> str | None:
+    """Why the plan's actions and milestones cannot change now; None while they can."""
+    if plan.is_editable:
+        return None
+    if plan.status == ActionPlan.Status.ACCEPTED:
+        return PLAN_ACCEPTED.format(day=long_date(plan.accepted_on or timezone.localdate()))
+    return PLAN_LOCKED
+
+
 def _require_editable(plan: ActionPlan) -> None:
-    if not plan.is_editable:
-        raise ImprovementError(PLAN_LOCKED)
+    reason = plan_locked_reason(plan)
+    if reason is not None:
+        raise ImprovementError(reason)
 
 
 @transaction.atomic
@@ -184,6 +217,9 @@ def action_save(
     action.due_date = due_date
     action.stated_measure = stated_measure.strip()
     _clean(action)
+    window = plan.action_window()
+    _within(window, start_date, "The start date", "start_date")
+    _within(window, due_date, "The due date", "due_date")
     late = (
         [m for m in action.milestones.all() if m.due_date < start_date or m.due_date > due_date]
         if action.pk
@@ -192,31 +228,65 @@ def action_save(
     if late:
         raise ImprovementError(
             "Milestones must fall between the action's start and due dates: "
-            + "; ".join(f"{m.title} ({m.due_date:%d %B %Y})" for m in late)
-            + "."
+            + "; ".join(f"{m.title} ({long_date(m.due_date)})" for m in late)
+            + ".",
+            field="due_date" if all(m.due_date > due_date for m in late) else "start_date",
         )
     action.save()
     action.areas.set(areas)
     return action
 
 
+def action_history_kept(action: Action) -> list[str]:
+    """What ties an action to the plan's history, so it cannot be removed: its status updates,
+    milestones marked done, links to it as evidence in a progress review, reminders emailed."""
+    evidence = FindingEvidence.objects.filter(
+        content_type=ContentType.objects.get_for_model(Action), object_id=action.pk
+    )
+    counts = (
+        (action.updates.count(), "status update", "status updates"),
+        (
+            action.milestones.filter(done_on__isnull=False).count(),
+            "milestone marked done",
+            "milestones marked done",
+        ),
+        (
+            evidence.count(),
+            "link as evidence in a progress review",
+            "links as evidence in a progress review",
+        ),
+        (action.reminders.count(), "reminder emailed about it", "reminders emailed about it"),
+    )
+    return [f"{count} {one if count == 1 else many}" for count, one, many in counts if count]
+
+
 @transaction.atomic
 def action_delete(*, action: Action) -> None:
+    """Remove an action of a draft (or returned) plan with no history. The other actions keep
+    their numbers: updates, reminders, the plan's review comments and progress reviews name
+    actions by number, so numbers are never moved (a gap is shown as it is)."""
     plan = ActionPlan.objects.select_for_update().get(pk=action.plan_id)
     _require_editable(plan)
+    kept = action_history_kept(action)
+    if kept:
+        raise ImprovementError(
+            ACTION_HAS_HISTORY.format(
+                number=action.number,
+                kept=", ".join(kept[:-1]) + " and " + kept[-1] if len(kept) > 1 else kept[0],
+            )
+        )
     action.delete()
-    for number, remaining in enumerate(plan.actions.order_by("number"), 1):
-        if remaining.number != number:
-            Action.objects.filter(pk=remaining.pk).update(number=number)
 
 
 def _check_milestone(action: Action, title: str, due_date: date) -> None:
     if not title.strip():
-        raise ImprovementError("Say what the milestone is.")
+        raise ImprovementError(MILESTONE_NEEDS_TITLE, field="title")
     if not action.start_date <= due_date <= action.due_date:
         raise ImprovementError(
-            f"The milestone's due date ({due_date:%d %B %Y}) must fall between the action's "
-            f"start ({action.start_date:%d %B %Y}) and due date ({action.due_date:%d %B %Y})."
+            f"The milestone's due date ({long_date(due_date)}) must fall between the action's "
+            f"start ({long_date(action.start_date)}) and due date "
+            f"({long_date(action.due_date)}).",
+            field="due_date",
         )
 
 
@@ -262,7 +332,7 @@ def milestone_mark_done(*, milestone: Milestone, done_on: date) -> Milestone:
     plan = ActionPlan.objects.get(pk=milestone.action.plan_id)
     if plan.first_submitted_on is None:
         raise ImprovementError(UPDATE_BEFORE_SUBMISSION)
-    _happened(done_on, "The date it was done")
+    _happened(done_on, "The date it was done", "done_on")
     if done_on < milestone.action.start_date:
         raise ImprovementError("A milestone cannot be done before its action starts.")
     milestone.done_on = done_on
@@ -349,15 +419,16 @@ def action_update_add(
     if action.plan.first_submitted_on is None:
         raise ImprovementError(UPDATE_BEFORE_SUBMISSION)
     if not narrative.strip():
-        raise ImprovementError("Write the update.")
+        raise ImprovementError("Write the update.", field="narrative")
     _happened(date, "The update's date")
     if date < action.start_date:
         raise ImprovementError(
-            f"The update's date is before the action started ({action.start_date:%d %B %Y})."
+            f"The update's date is before the action started ({long_date(action.start_date)}).",
+            field="date",
         )
     if complete:
         if action.completed_on is not None:
-            raise ImprovementError("This action is already complete.")
+            raise ImprovementError("This action is already complete.", field="complete")
         action.completed_on = date
         action.save(update_fields=["completed_on"])
     update = ActionUpdate(
@@ -373,7 +444,7 @@ def action_update_add(
     try:
         _store_uploads(update, uploads)
     except InspectionError as exc:
-        raise ImprovementError(str(exc)) from None
+        raise ImprovementError(str(exc), field="attachments") from None
     return update
 
 
@@ -556,7 +627,7 @@ def concern_raise(
     follow_up: str = "",
     follow_up_by: date | None = None,
 ) -> Concern:
-    _happened(raised_on, "The date the concern was raised")
+    _happened(raised_on, "The date the concern was raised", "raised_on")
     concern = Concern(
         partnership=partnership,
         raised_on=raised_on,
@@ -568,6 +639,7 @@ def concern_raise(
         raised_by=by,
     )
     _clean(concern)
+    _within(concern.follow_up_window(), follow_up_by, "The follow-up date", "follow_up_by")
     concern.save()
     return concern
 
@@ -578,7 +650,7 @@ def concern_resolve(*, concern: Concern, resolved_on: date, resolution: str) -> 
         raise ImprovementError("This concern is already resolved.")
     if not resolution.strip():
         raise ImprovementError("Say how the concern was resolved.")
-    _happened(resolved_on, "The date it was resolved")
+    _happened(resolved_on, "The date it was resolved", "resolved_on")
     concern.status = Concern.Status.RESOLVED
     concern.resolved_on = resolved_on
     concern.resolution = resolution.strip()
@@ -632,10 +704,17 @@ def progress_review_create(
         is_demonstration=is_demonstration,
     )
     _clean(review)
+    _check_fieldwork(review)
     review.save()
     progress_review_team_add(review=review, user=lead, role=TeamMember.Role.LEAD_INSPECTOR)
     ProgressFinding.objects.bulk_create(ProgressFinding(review=review, area=a) for a in areas)
     return review
+
+
+def _check_fieldwork(review: ProgressReview) -> None:
+    window = review.fieldwork_window()
+    _within(window, review.fieldwork_start, "The start of fieldwork", "fieldwork_start")
+    _within(window, review.fieldwork_end, "The end of fieldwork", "fieldwork_end")
 
 
 def _require_review_editable(review: ProgressReview) -> None:
@@ -649,6 +728,7 @@ def progress_review_update(*, review: ProgressReview, **fields: Any) -> Progress
     for name, value in fields.items():
         setattr(review, name, value.strip() if isinstance(value, str) else value)
     _clean(review)
+    _check_fieldwork(review)
     review.save()
     return review
 

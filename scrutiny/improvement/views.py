@@ -99,6 +99,11 @@ def _review(request: HttpRequest, pk: int, permission: str) -> ProgressReview:
     return review
 
 
+def _form_error(form: Any, exc: ImprovementError) -> None:
+    """Show a service's refusal at the field it names, else above the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+
+
 def _attempt(request: HttpRequest, work: Callable[[], Any], success: str) -> bool:
     try:
         work()
@@ -201,6 +206,12 @@ def action_edit(
     else:
         assert pk is not None
         plan = _plan(request, pk, "improvement.change_action_plan")
+    context = {"plan": plan, "action": action, "inspection": plan.inspection}
+    locked = services.plan_locked_reason(plan)
+    if locked is not None:
+        return render(
+            request, "improvement/action_edit.html", {**context, "form": None, "locked": locked}
+        )
     initial = None
     if action is not None:
         initial = {
@@ -220,28 +231,36 @@ def action_edit(
         try:
             saved = services.action_save(plan=plan, action=action, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, f"Action {saved.number} saved.")
             return redirect("improvement:plan", plan.pk)
-    return render(
-        request,
-        "improvement/action_edit.html",
-        {"plan": plan, "action": action, "form": form, "inspection": plan.inspection},
-    )
+    return render(request, "improvement/action_edit.html", {**context, "form": form})
 
 
 @login_required
 @require_POST
 def action_delete(request: AuthenticatedRequest, action_pk: int) -> HttpResponse:
     action = _action(request, action_pk, "improvement.change_action_plan")
-    _attempt(request, lambda: services.action_delete(action=action), "Action removed.")
+    _attempt(
+        request,
+        lambda: services.action_delete(action=action),
+        f"Action {action.number} removed. The other actions keep their numbers.",
+    )
     return redirect("improvement:plan", action.plan_id)
 
 
 @login_required
 def action_detail(request: AuthenticatedRequest, action_pk: int) -> HttpResponse:
     action = _action(request, action_pk, "improvement.view_action_plan")
+    return _action_page(request, action)
+
+
+def _action_page(
+    request: AuthenticatedRequest, action: Action, milestone_form: MilestoneForm | None = None
+) -> HttpResponse:
+    """The action's page; with a milestone form that was refused, it shows the problems at
+    their fields and keeps what was typed."""
     user = request.user
     plan = action.plan
     return render(
@@ -258,7 +277,7 @@ def action_detail(request: AuthenticatedRequest, action_pk: int) -> HttpResponse
             "can_update": user.has_perm("improvement.update_action", action)
             and plan.first_submitted_on is not None,
             "can_override": user.has_perm("improvement.override_status", action),
-            "milestone_form": MilestoneForm(prefix="milestone"),
+            "milestone_form": milestone_form or MilestoneForm(prefix="milestone"),
             "done_form": DoneForm(prefix="done"),
         },
     )
@@ -268,22 +287,32 @@ def action_detail(request: AuthenticatedRequest, action_pk: int) -> HttpResponse
 @require_POST
 def milestone_add(request: AuthenticatedRequest, action_pk: int) -> HttpResponse:
     action = _action(request, action_pk, "improvement.change_action_plan")
+    locked = services.plan_locked_reason(action.plan)
+    if locked is not None:  # the action's page offers no milestone form to show it on
+        messages.error(request, locked)
+        return redirect("improvement:action", action.pk)
     form = MilestoneForm(request.POST, prefix="milestone")
-    if not form.is_valid():
-        messages.error(request, "A milestone needs a description and a valid due date.")
-    else:
-        _attempt(
-            request,
-            lambda: services.milestone_add(action=action, **form.cleaned_data),
-            "Milestone added.",
-        )
-    return redirect("improvement:action", action.pk)
+    if form.is_valid():
+        try:
+            services.milestone_add(action=action, **form.cleaned_data)
+        except ImprovementError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Milestone added.")
+            return redirect("improvement:action", action.pk)
+    return _action_page(request, action, milestone_form=form)
 
 
 @login_required
 def milestone_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk, "improvement.change_action_plan")
     action = milestone.action
+    context = {"milestone": milestone, "action": action, "plan": action.plan}
+    locked = services.plan_locked_reason(action.plan)
+    if locked is not None:
+        return render(
+            request, "improvement/milestone_edit.html", {**context, "form": None, "locked": locked}
+        )
     form = MilestoneForm(
         request.POST or None,
         initial={"title": milestone.title, "due_date": milestone.due_date},
@@ -292,15 +321,11 @@ def milestone_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.milestone_change(milestone=milestone, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, f"Milestone '{milestone.title}' changed.")
             return redirect("improvement:action", action.pk)
-    return render(
-        request,
-        "improvement/milestone_edit.html",
-        {"form": form, "milestone": milestone, "action": action, "plan": action.plan},
-    )
+    return render(request, "improvement/milestone_edit.html", {**context, "form": form})
 
 
 @login_required
@@ -351,7 +376,7 @@ def update_add(request: AuthenticatedRequest, action_pk: int) -> HttpResponse:
                 uploads=uploads,
             )
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Update added to the action's history.")
             return redirect("improvement:action", action.pk)
@@ -393,7 +418,7 @@ def status_override(request: AuthenticatedRequest, action_pk: int) -> HttpRespon
                 by=request.user,
             )
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Status saved.")
             return redirect("improvement:action", action.pk)
@@ -430,7 +455,7 @@ def measure_choose(request: AuthenticatedRequest, action_pk: int) -> HttpRespons
                 action=action, obj=obj, note=form.cleaned_data["note"], by=request.user
             )
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Measure linked.")
             return redirect("improvement:action", action.pk)
@@ -506,7 +531,7 @@ def _monitoring_form(
         try:
             save(partnership, form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, success)
             return redirect("improvement:monitoring", partnership.slug)
@@ -609,7 +634,7 @@ def concern_resolve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.concern_resolve(concern=concern, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Concern resolved.")
             return redirect("improvement:monitoring", concern.partnership.slug)
@@ -647,7 +672,7 @@ def assignments(request: AuthenticatedRequest) -> HttpResponse:
         try:
             services.link_assignment_add(**form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Link inspector assigned.")
             return redirect("improvement:assignments")
@@ -703,7 +728,7 @@ def review_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 inspection=inspection, by=request.user, **form.cleaned_data
             )
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Progress review created.")
             return redirect("improvement:review", review.pk)
@@ -758,7 +783,7 @@ def review_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 review=ProgressReview.objects.get(pk=review.pk), **form.cleaned_data
             )
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Progress review saved.")
             return redirect("improvement:review", review.pk)
@@ -775,7 +800,7 @@ def review_team_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.progress_review_team_add(review=review, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Team member added.")
             return redirect("improvement:review", review.pk)
@@ -797,7 +822,7 @@ def finding_edit(request: AuthenticatedRequest, pk: int, finding_pk: int) -> Htt
         try:
             services.progress_finding_save(finding=finding, by=request.user, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, f"Progress on area {finding.area.number} saved.")
             return redirect("improvement:review", review.pk)
@@ -834,7 +859,7 @@ def evidence_choose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 finding=finding, obj=obj, note=form.cleaned_data["note"], by=request.user
             )
         except ImprovementError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Evidence linked.")
             return redirect("improvement:evidence-choose", finding.pk)
@@ -925,7 +950,7 @@ def scale_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResp
         try:
             services.progress_level_save(level=level, **form.cleaned_data)
         except ImprovementError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, "Progress scale saved.")
             return redirect("improvement:scale")

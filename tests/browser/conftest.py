@@ -54,6 +54,31 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
+LANDMARK_RULES = [
+    "landmark-unique",
+    "landmark-one-main",
+    "landmark-no-duplicate-main",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-banner-is-top-level",
+    "landmark-contentinfo-is-top-level",
+    "landmark-main-is-top-level",
+    "landmark-complementary-is-top-level",
+    "region",
+]
+
+
+def landmark_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's landmark rules (best practice, not WCAG, so ``axe_violations`` leaves them
+    out), at any impact: each landmark has a name no other landmark has, and so on."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (rules) => await axe.run(document, {runOnly: {type: 'rule', values: rules}})",
+        LANDMARK_RULES,
+    )
+    return list(result["violations"])
+
+
 def describe(violations: list[dict[str, Any]]) -> str:
     lines = []
     for violation in violations:

@@ -18,10 +18,10 @@ from scrutiny.fieldwork import models as fieldwork_models
 from scrutiny.fieldwork import services as fieldwork_services
 from scrutiny.fieldwork.models import SurveyInstrument
 from scrutiny.improvement import services as improvement_services
-from scrutiny.improvement.models import Milestone
+from scrutiny.improvement.models import Action, Milestone
 from scrutiny.inspections.models import EvidenceItem, Status, TeamMember
 from tests import factories
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import axe_violations, describe, landmark_violations
 from tests.improvement import helpers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -141,3 +141,40 @@ def test_removing_a_team_member_asks_first(live_server: Any, signed_in: Any, cas
     page.wait_for_load_state()
     assert page.get_by_text(f"{cast.inspector_a.full_name} removed from the team.").is_visible()
     assert not TeamMember.objects.filter(inspection=inspection, user=cast.inspector_a).exists()
+
+
+def test_removing_an_action_asks_first(live_server: Any, signed_in: Any, cast: Any) -> None:
+    plan = helpers.draft_plan(cast.lead_a)
+    action = helpers.action(plan, title="Shared chronologies")
+    page = signed_in(cast.lead_a)
+    _checked(page, live_server.url + reverse("improvement:action", args=[action.pk]))
+    confirm = page.get_by_role("button", name="Yes, remove action 1")
+    assert not confirm.is_visible()
+    page.locator("details.scrutiny-confirm summary").first.click()
+    assert page.get_by_text("Remove action 1? Its milestones and measures go with it").is_visible()
+    _checked(page)
+    assert Action.objects.filter(pk=action.pk).exists()
+    confirm.click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Action 1 removed. The other actions keep their numbers.").is_visible()
+    assert not Action.objects.filter(pk=action.pk).exists()
+
+
+def test_the_home_page_with_overdue_actions_has_distinct_landmarks(
+    live_server: Any, signed_in: Any, cast: Any
+) -> None:
+    """
+    Given an overdue action in the partnership lead's plan
+    When the lead opens the home page, where overdue actions stand out
+    Then the section and the scrollable table inside it are landmarks with different names
+    """
+    plan = helpers.submitted_plan(cast.lead_a)
+    Action.objects.filter(plan=plan).update(
+        start_date=helpers.today() - timedelta(days=90),
+        due_date=helpers.today() - timedelta(days=5),
+    )
+    page = signed_in(cast.lead_a)
+    _checked(page, live_server.url + reverse("frontend:home"))
+    violations = landmark_violations(page)
+    assert not violations, describe(violations)
+    assert page.get_by_role("region", name="Overdue actions", exact=True).count() == 1

@@ -10,7 +10,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from scrutiny.accounts.models import LinkAssignment, Role
-from scrutiny.improvement import registry, services
+from scrutiny.improvement import registry, selectors, services
 from scrutiny.improvement.models import Concern, Contact, MonitoringNote
 from scrutiny.improvement.services import ImprovementError
 from scrutiny.places.models import Partnership
@@ -449,3 +449,27 @@ def test_a_milestone_done_in_the_future_is_refused_with_the_date_named(
     assert "Date done: The date it was done" in text
     milestone.refresh_from_db()
     assert milestone.done_on is None
+
+
+def test_the_timeline_puts_the_latest_of_a_day_first(cast: Cast) -> None:
+    """
+    Given a report published today, and a plan started, submitted, returned and submitted again
+    today
+    When the timeline lists the day
+    Then it is newest first within the day too: by the time each happened, and the report
+    (a day with no time) last, since everything that day followed it
+    """
+    inspection = helpers.published_inspection(published=today())
+    plan = helpers.draft_plan(cast.lead_a, inspection)
+    helpers.action(plan)
+    services.action_plan_submit(plan=plan, by=cast.lead_a)
+    services.action_plan_review(plan=plan, by=cast.link_a, accept=False, comments="More.")
+    services.action_plan_submit(plan=plan, by=cast.lead_a)
+    events = selectors.partnership_timeline(partnership=inspection.partnership, internal=False)
+    assert [e.title for e in events if e.on == today()] == [
+        "Action plan submitted",
+        "Action plan returned with comments",
+        "Action plan submitted",
+        "Action plan started",
+        "Inspection report published",
+    ]

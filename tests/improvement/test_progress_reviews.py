@@ -4,6 +4,7 @@ public pages, corrections and the command line."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pikepdf
@@ -337,17 +338,20 @@ def test_it_lists_reviews_waiting_for_quality_assurance_on_the_qa_home_page(cast
 
 def test_a_further_review_cannot_come_before_the_reviews_own_dates(cast: Cast) -> None:
     """
-    Given a review whose fieldwork ends on 20 November 2026
+    Given a review whose fieldwork ends a few days after the report's publication
     When its team sets a further review for 1 January 2020
     Then the edit page says under the date that it is before the end of fieldwork, and the
     review is unchanged; a date after the fieldwork is saved
     """
     review = _review(cast)
+    published = review.inspection.publication_date
+    assert published is not None
+    end = published + timedelta(days=4)
     url = reverse("improvement:review-edit", args=[review.pk])
     data = {
         "title": review.title,
-        "fieldwork_start": "2026-11-16",
-        "fieldwork_end": "2026-11-20",
+        "fieldwork_start": published.isoformat(),
+        "fieldwork_end": end.isoformat(),
         "further_scrutiny": "further_review",
         "further_review_date": "2020-01-01",
     }
@@ -356,7 +360,7 @@ def test_a_further_review_cannot_come_before_the_reviews_own_dates(cast: Cast) -
     assert response.status_code == 200
     assert response.context["form"].errors["further_review_date"] == [
         "The date of the further review (1 January 2020) is before the end of this review's "
-        "fieldwork (20 November 2026): give a date on or after it."
+        f"fieldwork ({end.day} {end:%B %Y}): give a date on or after it."
     ]
     review.refresh_from_db()
     assert review.further_review_date is None and review.fieldwork_end is None
@@ -366,10 +370,11 @@ def test_a_further_review_cannot_come_before_the_reviews_own_dates(cast: Cast) -
             further_scrutiny=ProgressReview.FurtherScrutiny.FURTHER_REVIEW,
             further_review_date=review.created_at.date().replace(year=2020),
         )
-    response = client.post(url, {**data, "further_review_date": "2027-11-20"})
+    later = (end + timedelta(days=365)).isoformat()
+    response = client.post(url, {**data, "further_review_date": later})
     assert response.status_code == 302
     review.refresh_from_db()
-    assert str(review.further_review_date) == "2027-11-20"
+    assert str(review.further_review_date) == later
 
 
 def test_a_review_published_after_its_further_review_date_still_publishes(cast: Cast) -> None:
