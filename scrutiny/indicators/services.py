@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -77,6 +78,15 @@ NO_INDICATOR = "row {row}: no indicator in the catalogue is {match}"
 DUPLICATE = "row {row} repeats row {first}: the same indicator, area and period"
 DUPLICATE_PERIOD = "row {row} repeats the period {period} of row {first}"
 NUMERATOR_ABOVE = "row {row}: the numerator {numerator} is more than the denominator {denominator}"
+VALUE_DISAGREES = (
+    "row {row}: the value {value} does not agree with the numerator {numerator} and the "
+    "denominator {denominator}, which give {expected} ({working}): correct one of them, or leave "
+    "the value blank"
+)
+COUNT_DISAGREES = (
+    "row {row}: the value {value} does not agree with the numerator {numerator}: a count's "
+    "numerator is the count (give one of them)"
+)
 NOT_A_COUNT = "row {row}: a count is a whole number of 0 or more, not {value}"
 COUNT_DENOMINATOR = (
     "row {row}: a count has no denominator: give the count as the value (or the numerator)"
@@ -798,6 +808,11 @@ def _local_values(
                 )
             )
             continue
+        if parsed["value"] is not None:
+            disagreement = _disagreement(indicator, number, row["value"], value, parsed)
+            if disagreement:
+                problems.append(disagreement)
+                continue
         unit_problem = _unit_problem(indicator, number, value, denominator)
         if unit_problem:
             problems.append(unit_problem)
@@ -831,6 +846,43 @@ def _local_values(
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _disagreement(
+    indicator: Indicator, number: int, raw: str, value: float, parsed: dict[str, float | None]
+) -> str:
+    """Why a given value disagrees with the row's numerator and denominator ("" when it agrees,
+    allowing for the value's rounding to the decimals it is given with)."""
+    numerator, denominator = parsed["numerator"], parsed["denominator"]
+    if numerator is None:
+        return ""
+    if denominator is None:
+        if indicator.unit != Unit.COUNT or value == numerator:
+            return ""
+        return COUNT_DISAGREES.format(
+            row=number, value=raw_number(value), numerator=raw_number(numerator)
+        )
+    if not denominator:
+        return ""
+    expected = numerator / denominator * indicator.multiplier
+    # "33" stands for 33.33…; "33.3" too, but "33.4" does not. Trailing zeros add no precision
+    # ("20.0", as a form gives it back, stands for 20).
+    exponent = Decimal(raw.replace(",", "")).normalize().as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    tolerance = 0.5 * 10**-decimals + 1e-9 * max(1.0, abs(expected))
+    if abs(value - expected) <= tolerance:
+        return ""
+    working = f"{raw_number(numerator)} divided by {raw_number(denominator)}"
+    if indicator.multiplier != 1:
+        working += f", times {indicator.multiplier:,.0f}"
+    return VALUE_DISAGREES.format(
+        row=number,
+        value=raw_number(value),
+        numerator=raw_number(numerator),
+        denominator=raw_number(denominator),
+        expected=f"{expected:.2f}".rstrip("0").rstrip("."),
+        working=working,
+    )
 
 
 def _unit_problem(

@@ -295,3 +295,69 @@ def test_a_revised_local_value_says_who_gave_the_earlier_one(cast: Cast) -> None
     note = next(row.note for row in page.chart.table if row.period == "2024")
     today = timezone.localdate()
     assert note == f"revised: 7 (uploaded in values.csv, {today.day} {today:%b %Y})"
+
+
+@pytest.mark.parametrize(
+    ("unit", "row"),
+    [
+        (Unit.PERCENT, "2026-Q1,90,10,50"),
+        (Unit.PERCENT, "2026-Q1,34,1,3"),
+        (Unit.PERCENT, "2026-Q1,33.4,1,3"),
+        (Unit.RATE_PER_1000, "2026-Q1,2,1,1000"),
+    ],
+)
+def test_it_refuses_a_value_that_its_numerator_and_denominator_do_not_give(
+    cast: Cast, unit: Unit, row: str
+) -> None:
+    """
+    Given a percentage or rate measure
+    When a row's value is not its numerator / denominator, times 100 (or 1,000), even rounded
+    Then the upload is refused naming the row, and nothing is saved
+    """
+    indicator = _local(cast, unit=unit)
+    with pytest.raises(IndicatorError) as refused:
+        _upload(indicator, f"period,value,numerator,denominator\n{row}\n", cast)
+    assert "row 1: the value " in str(refused.value)
+    assert "does not agree with the numerator" in str(refused.value)
+    assert not Observation.objects.filter(indicator=indicator).exists()
+
+
+def test_the_refused_value_says_what_the_counts_give(cast: Cast) -> None:
+    indicator = _local(cast, unit=Unit.PERCENT)
+    with pytest.raises(IndicatorError) as refused:
+        _upload(indicator, "period,value,numerator,denominator\n2026-Q1,90,10,50\n", cast)
+    assert str(refused.value).splitlines()[1] == (
+        "row 1: the value 90 does not agree with the numerator 10 and the denominator 50, "
+        "which give 20 (10 divided by 50, times 100): correct one of them, or leave the value blank"
+    )
+
+
+@pytest.mark.parametrize("value", ["33", "33.3", "33.33", "33.333"])
+def test_a_value_rounded_to_the_decimals_given_is_accepted(cast: Cast, value: str) -> None:
+    indicator = _local(cast, unit=Unit.PERCENT)
+    _upload(indicator, f"period,value,numerator,denominator\n2026-Q1,{value},1,3\n", cast)
+    assert Observation.objects.get(indicator=indicator).value == float(value)
+
+
+def test_a_count_whose_numerator_is_another_number_is_refused(cast: Cast) -> None:
+    indicator = _local(cast, unit=Unit.COUNT)
+    with pytest.raises(
+        IndicatorError, match="row 1: the value 5 does not agree with the numerator 7"
+    ):
+        _upload(indicator, "period,value,numerator\n2026-Q1,5,7\n", cast)
+
+
+def test_a_value_typed_into_the_form_must_agree_with_its_counts(cast: Cast, as_user: Any) -> None:
+    indicator = _local(cast, unit=Unit.PERCENT)
+    url = f"/indicators/p/south-ayrshire/local/{indicator.key}/values/"
+    client = as_user(cast.lead_a)
+    response = client.post(
+        url, {"period": "2026-Q1", "value": "90", "numerator": "10", "denominator": "50"}
+    )
+    assert response.status_code == 200
+    assert "The value 90 does not agree with the numerator 10 and the denominator 50" in (
+        response.text
+    )
+    assert not Observation.objects.filter(indicator=indicator).exists()
+    client.post(url, {"period": "2026-Q1", "value": "20", "numerator": "10", "denominator": "50"})
+    assert Observation.objects.get(indicator=indicator).value == 20
