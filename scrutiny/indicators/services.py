@@ -62,7 +62,20 @@ MISSING_COLUMNS = "The file has no {columns} column: the first row must be the h
 LOCAL_COLUMNS = (
     "The first row must be the header period,value (numerator and denominator optional)."
 )
-PROBLEMS = "{count} problem{s} in the file (rows are numbered from 1 after the header):"
+LOCAL_COLUMN_NAMES = ("period", "value", "numerator", "denominator")
+UNKNOWN_LOCAL_COLUMNS = (
+    "The file has {what} that a local measure does not take: {columns}. The columns are "
+    "period, value, numerator and denominator (numerator and denominator optional)."
+)
+PROBLEMS = (
+    "{count} problem{s} in the file (rows are numbered from 1 after the header, blank lines "
+    "included):"
+)
+TOO_MANY_CELLS = (
+    "row {row} has {cells} cells but the header has {columns} columns: write numbers without "
+    'thousands separators (1234), or put them in quotes ("1,234")'
+)
+NAMELESS_COLUMN = "column {column} has no name in the header row, but row {row} has {value!r} in it"
 MORE = "… and {count} more."
 BLANK = "row {row}: {column} is blank"
 NOT_A_NUMBER = "row {row}: {column} {value!r} is not a number, nor a suppression mark (*, -, c)"
@@ -144,22 +157,44 @@ def _text(content: bytes) -> str:
     return text
 
 
-def _rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
+def _rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and the rows with their numbers, counted from 1 after the header as the file
+    shows them (blank lines count, and are skipped). A row with more cells than the header is
+    refused: its extra cells would be lost (``2024-05,1,234`` read as 1)."""
     reader = csv.reader(io.StringIO(text))
     try:
         header = [name.strip() for name in next(reader)]
-        body = [row for row in reader if any(cell.strip() for cell in row)]
+        records = list(enumerate(reader, start=1))
     except StopIteration:
         raise IndicatorError(EMPTY_FILE) from None
     except csv.Error as exc:
         raise IndicatorError(NOT_CSV.format(problem=f"line {reader.line_num}: {exc}")) from None
+    body = [(number, row) for number, row in records if any(cell.strip() for cell in row)]
     if not body:
         raise IndicatorError(EMPTY_FILE)
-    rows = [
-        {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
-        for row in body
+    problems = [
+        TOO_MANY_CELLS.format(row=number, cells=len(row), columns=len(header))
+        for number, row in body
+        if any(cell.strip() for cell in row[len(header) :])
     ]
-    return header, rows
+    for i in (i for i, name in enumerate(header) if not name):
+        filled = next(((n, row[i]) for n, row in body if i < len(row) and row[i].strip()), None)
+        if filled is not None:
+            problems.append(NAMELESS_COLUMN.format(column=i + 1, row=filled[0], value=filled[1]))
+    if problems:
+        raise IndicatorError(_listing(problems))
+    rows = [
+        (
+            number,
+            {
+                name: (row[i].strip() if i < len(row) else "")
+                for i, name in enumerate(header)
+                if name
+            },
+        )
+        for number, row in body
+    ]
+    return [name for name in header if name], rows
 
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
@@ -342,7 +377,7 @@ def cube_import(
     problems: list[str] = []
     values: list[_Value] = []
     seen: dict[tuple[int, int, str], int] = {}
-    for number, row in enumerate(rows, start=1):
+    for number, row in rows:
         indicator = next(
             (
                 candidate
@@ -952,10 +987,15 @@ def local_values_upload(
     names = {name.lower() for name in header}
     if "period" not in names or not names & {"value", "numerator"}:
         raise IndicatorError(LOCAL_COLUMNS)
-    entries = [
-        (number, {name.lower(): text for name, text in row.items()})
-        for number, row in enumerate(rows, start=1)
-    ]
+    unknown = [name for name in header if name.lower() not in LOCAL_COLUMN_NAMES]
+    if unknown:
+        raise IndicatorError(
+            UNKNOWN_LOCAL_COLUMNS.format(
+                what="a column" if len(unknown) == 1 else "columns",
+                columns=", ".join(unknown),
+            )
+        )
+    entries = [(number, {name.lower(): text for name, text in row.items()}) for number, row in rows]
     stored = _local_values(indicator, entries)
     publication = Publication.objects.create(
         kind=Publication.Kind.LOCAL_UPLOAD,

@@ -361,3 +361,45 @@ def test_a_value_typed_into_the_form_must_agree_with_its_counts(cast: Cast, as_u
     assert not Observation.objects.filter(indicator=indicator).exists()
     client.post(url, {"period": "2026-Q1", "value": "20", "numerator": "10", "denominator": "50"})
     assert Observation.objects.get(indicator=indicator).value == 20
+
+
+def test_it_refuses_a_column_it_does_not_take_naming_it(cast: Cast) -> None:
+    """
+    Given an upload with a council column (the measure is the partnership's own)
+    When it is uploaded
+    Then it is refused naming the column and the columns expected, and nothing is saved
+    """
+    indicator = _local(cast)
+    with pytest.raises(IndicatorError) as refused:
+        _upload(indicator, "period,value,council\n2024-Q1,10,Ayr\n", cast)
+    assert str(refused.value) == (
+        "The file has a column that a local measure does not take: council. The columns are "
+        "period, value, numerator and denominator (numerator and denominator optional)."
+    )
+    assert not Observation.objects.filter(indicator=indicator).exists()
+
+
+def test_it_refuses_a_row_with_more_cells_than_the_header(cast: Cast) -> None:
+    """
+    Given a row whose value has an unquoted thousands separator (2024-05, 1,234)
+    When it is uploaded
+    Then it is refused naming the row rather than saved as 1
+    """
+    indicator = _local(cast, frequency="monthly")
+    with pytest.raises(IndicatorError) as refused:
+        _upload(indicator, "period,value\n2024-04,7\n2024-05, 1,234\n", cast)
+    assert "row 2 has 3 cells but the header has 2 columns" in str(refused.value)
+    assert not Observation.objects.filter(indicator=indicator).exists()
+
+
+def test_empty_cells_after_the_last_column_are_allowed(cast: Cast) -> None:
+    indicator = _local(cast)
+    _upload(indicator, "period,value\n2024-Q1,10,,\n", cast)
+    assert Observation.objects.get(indicator=indicator).value == 10
+
+
+def test_rows_are_numbered_counting_blank_lines(cast: Cast) -> None:
+    indicator = _local(cast)
+    with pytest.raises(IndicatorError) as refused:
+        _upload(indicator, "period,value\n2024-Q1,10\n\n2024-Q2,ten\n", cast)
+    assert "row 3: value 'ten' is not a number" in str(refused.value)
