@@ -113,6 +113,16 @@ UNKNOWN_INDICATOR_KEYS = (
 )
 NOTHING_TO_STORE = "There are no values to store."
 TITLE_TAKEN = "This partnership already has a local measure called {title!r}."
+UNIT_FIXED = (
+    "Unit: the measure already has figures as {unit}, so its unit cannot change. Add a new "
+    "measure for figures of another unit."
+)
+UNIT_WORDS = {
+    Unit.COUNT: "a count",
+    Unit.PERCENT: "a percentage",
+    Unit.RATE_PER_1000: "a rate per 1,000",
+    Unit.NUMBER: "a number",
+}
 NOT_LOCAL = "Only a partnership's own local measures can be changed here."
 AREA_OF_OTHER_PARTNERSHIP = "That area for improvement belongs to another partnership's inspection."
 AREA_NOT_PUBLISHED = (
@@ -688,8 +698,7 @@ def _frequency_problem(indicator: Indicator, stored: str, frequency: str) -> str
     return None
 
 
-@transaction.atomic
-def indicator_update(*, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+def _stored_frequency_check(indicator: Indicator, data: dict[str, Any]) -> None:
     frequency = data.get("frequency")
     # As stored: a model form has already copied the new value onto ``indicator``.
     stored = Indicator.objects.filter(pk=indicator.pk).values_list("frequency", flat=True).first()
@@ -697,6 +706,11 @@ def indicator_update(*, indicator: Indicator, data: dict[str, Any]) -> Indicator
         problem = _frequency_problem(indicator, stored or frequency, frequency)
         if problem:
             raise IndicatorError(problem)
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+    _stored_frequency_check(indicator, data)
     for name in CATALOGUE_FIELDS:
         if name in data:
             setattr(indicator, name, data[name])
@@ -767,6 +781,18 @@ def local_indicator_update(*, indicator: Indicator, data: dict[str, Any]) -> Ind
         .exists()
     ):
         raise IndicatorError(TITLE_TAKEN.format(title=title))
+    _stored_frequency_check(indicator, data)
+    # A measure's figures were checked against its unit when they were given (a percentage from
+    # 0 to 100, a whole count): under another unit they would mean something else.
+    unit = data.get("unit")
+    stored_unit = Indicator.objects.filter(pk=indicator.pk).values_list("unit", flat=True).first()
+    if (
+        unit
+        and stored_unit
+        and unit != stored_unit
+        and Observation.objects.filter(indicator=indicator).exists()
+    ):
+        raise IndicatorError(UNIT_FIXED.format(unit=UNIT_WORDS[Unit(stored_unit)]))
     for name in (*CATALOGUE_FIELDS, "numerator", "denominator"):
         if name in data:
             setattr(indicator, name, data[name])

@@ -403,3 +403,47 @@ def test_rows_are_numbered_counting_blank_lines(cast: Cast) -> None:
     with pytest.raises(IndicatorError) as refused:
         _upload(indicator, "period,value\n2024-Q1,10\n\n2024-Q2,ten\n", cast)
     assert "row 3: value 'ten' is not a number" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"frequency": "monthly"},
+            "Frequency: the indicator already has figures by quarter (such as 2024-Q1), so it "
+            "cannot become monthly.",
+        ),
+        (
+            {"unit": "count", "chart": "xmr", "denominator": ""},
+            "Unit: the measure already has figures as a percentage, so its unit cannot change.",
+        ),
+    ],
+)
+def test_the_frequency_and_unit_of_a_measure_with_figures_cannot_change(
+    cast: Cast, as_user: Any, changes: dict[str, str], message: str
+) -> None:
+    """
+    Given a quarterly percentage measure with a value for 2024-Q1
+    When its editor makes it monthly, or a count
+    Then the change is refused naming the field, and the measure is unchanged
+    """
+    client = as_user(cast.lead_a)
+    client.post("/indicators/p/south-ayrshire/local/add/", DEFINITION)
+    indicator = Indicator.objects.get(title=DEFINITION["title"])
+    _upload(indicator, "period,numerator,denominator\n2024-Q1,30,40\n", cast)
+    response = client.post(
+        f"/indicators/p/south-ayrshire/local/{indicator.key}/edit/", {**DEFINITION, **changes}
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    indicator.refresh_from_db()
+    assert (indicator.frequency, indicator.unit) == ("quarterly", "percent")
+
+
+def test_the_frequency_and_unit_of_a_measure_without_figures_can_change(cast: Cast) -> None:
+    indicator = _local(cast, unit=Unit.PERCENT, frequency="quarterly")
+    services.local_indicator_update(
+        indicator=indicator, data={"frequency": "monthly", "unit": Unit.COUNT}
+    )
+    indicator.refresh_from_db()
+    assert (indicator.frequency, indicator.unit) == ("monthly", "count")
