@@ -431,6 +431,9 @@ def cube_import(
                     NEGATIVE.format(row=number, column="Value", value=raw, what="count or rate")
                 )
                 continue
+            if indicator.unit == Unit.COUNT and value != int(value):
+                problems.append(NOT_A_COUNT.format(row=number, value=raw))
+                continue
         key = (indicator.pk, area.pk, period)
         if key in seen:
             problems.append(DUPLICATE.format(row=number, first=seen[key]))

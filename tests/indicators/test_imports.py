@@ -98,6 +98,13 @@ def test_importing_makes_each_partnership_a_chart_page() -> None:
         ([("S12000028", "2023", "Count", "three", "All")], "row 1: Value 'three' is not a number"),
         ([("S12000028", "2023", "Count", "", "All")], "row 1: Value is blank"),
         ([("S12000028", "2023", "Count", "-4", "All")], "row 1: Value '-4' is negative"),
+        (
+            [
+                ("S12000028", "2023", "Ratio", "2.5", "All"),
+                ("S12000028", "2023", "Count", "2.5", "All"),
+            ],
+            "row 2: a count is a whole number of 0 or more, not 2.5",
+        ),
         ([("S12000028", "23", "Count", "4", "All")], "row 1: DateCode '23' is not a year"),
         (
             [("S12000028", "2023", "Count", "4", "Secure")],
