@@ -1,10 +1,10 @@
 """``scrutiny sample-size`` and ``scrutiny sample``: size and draw a sample of records.
 
 ``sample`` reads a CSV of the pre-inspection return (one row per child, a header row first;
-with a ``child_id`` column, each child is taken once as in the service), draws a stratified random sample with proportional allocation (``--minimum`` rows guaranteed to
-each stratum), and writes the sampled rows, in input order, with a final ``stratum`` column. The
-seed is always printed with the minimum, so that the draw can be repeated with ``--seed`` and
-``--minimum``.
+with a ``child_id`` column, each child is taken once as in the service), draws a stratified
+random sample with proportional allocation (``--minimum`` rows guaranteed to each stratum), and
+writes the sampled rows, in input order, with a final ``stratum`` column. The seed is always
+printed with the minimum, so that the draw can be repeated with ``--seed`` and ``--minimum``.
 
 Neither command starts Django, and the analysis (NumPy, SciPy) is imported only when a command
 runs. Bad input stops with one line on stderr and exit code 2.
