@@ -141,6 +141,24 @@ def test_compute_stops_on_a_missing_column_even_when_dropping_rows(tmp_path: Pat
     assert not output.exists()
 
 
+def test_compute_says_when_a_file_is_separated_by_semicolons(tmp_path: Path) -> None:
+    """
+    Given a looked_after.csv saved with semicolons (every column present)
+    When the indicators are computed
+    Then the command says the file is separated by semicolons, not that columns are missing
+    """
+    semicolons = LA.replace(",", ";")
+    output = tmp_path / "indicators.csv"
+    result = runner.invoke(app, [*write_inputs(tmp_path, la=semicolons), "-o", str(output)])
+    assert result.exit_code == 2
+    assert (
+        "looked_after.csv: the file is separated by semicolons; expected commas between the "
+        "columns" in result.stderr
+    )
+    assert "missing column" not in result.stderr
+    assert not output.exists()
+
+
 def test_compute_stops_on_an_empty_range_of_years(tmp_path: Path) -> None:
     args = [*write_inputs(tmp_path), "--from", "2021", "--to", "2020", "-o", str(tmp_path / "o")]
     result = runner.invoke(app, args)
