@@ -67,16 +67,18 @@ def fail(problem: InputProblem) -> typer.Exit:
     return typer.Exit(2)
 
 
-def read_csv_table(file: Path) -> tuple[list[str], list[list[str]]]:
+def read_csv_table(file: Path, *, empty: str) -> tuple[list[str], list[list[str]]]:
     """The header and the data rows of a CSV (UTF-8, with or without BOM, or Windows-1252).
 
-    Blank lines are skipped; every other row must have as many fields as the header.
+    Blank lines are skipped; every other row must have as many fields as the header. ``empty``
+    is the command's message for a file with no header (``{file}`` is filled in): it says what
+    that command's file should hold.
     """
-    header, rows = read_csv_lines(file)
+    header, rows = read_csv_lines(file, empty=empty)
     return header, [row for _, row in rows]
 
 
-def read_csv_lines(file: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def read_csv_lines(file: Path, *, empty: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """As ``read_csv_table``, each row with the line of the file it starts on."""
     try:
         data = file.read_bytes()
@@ -101,7 +103,7 @@ def read_csv_lines(file: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             )
         rows.append((line, row))
     if header is None:
-        raise InputProblem(MESSAGE_EMPTY.format(file=file))
+        raise InputProblem(empty.format(file=file))
     return header, rows
 
 
@@ -149,7 +151,7 @@ def sample_command(
     from scrutiny.analysis import sampling
 
     try:
-        header, lines = read_csv_lines(file)
+        header, lines = read_csv_lines(file, empty=MESSAGE_EMPTY)
         if any(name.strip().casefold() == STRATUM_COLUMN for name in header):
             raise InputProblem(MESSAGE_HAS_STRATUM.format(file=file))
         rows, left_out = each_child_once(file, header, lines)
