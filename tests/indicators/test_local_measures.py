@@ -449,3 +449,10 @@ def test_the_frequency_and_unit_of_a_measure_without_figures_can_change(cast: Ca
     )
     indicator.refresh_from_db()
     assert (indicator.frequency, indicator.unit) == ("monthly", "count")
+
+
+def test_a_column_without_a_name_is_refused_when_it_holds_values(cast: Cast) -> None:
+    indicator = _local(cast)
+    _upload(indicator, "period,value,\n2024-Q1,10,\n", cast)  # an empty trailing column
+    with pytest.raises(IndicatorError, match="column 3 has no name in the header row, but row 1"):
+        _upload(indicator, "period,value,\n2024-Q2,10,x\n", cast)
