@@ -99,7 +99,16 @@ def read_inputs(
     return la, cp, pop
 
 
-def default_years(la: pd.DataFrame, cp: pd.DataFrame, pop: pd.DataFrame) -> tuple[int, int]:
+class YearsNotCovered(ValueError):
+    """--from or --to outside the years the files cover."""
+
+
+def year_ranges(
+    la: pd.DataFrame, cp: pd.DataFrame, pop: pd.DataFrame
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The years computed by default, and the years the files cover (the range --from and --to
+    must lie in: the event dates, not limited by the population years, but run on to the last
+    population year while anything is still open)."""
     dates = pd.concat(
         [
             la["episode_start"],
@@ -114,16 +123,20 @@ def default_years(la: pd.DataFrame, cp: pd.DataFrame, pop: pd.DataFrame) -> tupl
         la["episode_end"].isna().any()
         or la["placement_end"].isna().any()
         or cp["deregistration_date"].isna().any()
-    )
+    ) and bool(len(pop))
     lows, highs = [], []
-    if len(dates):
-        lows.append(int(reporting_year(pd.Series([dates.min()])).iloc[0]))
-        if not (still_open and len(pop)):
-            highs.append(int(reporting_year(pd.Series([dates.max()])).iloc[0]))
     if len(pop):
         lows.append(int(pop["year"].min()))
         highs.append(int(pop["year"].max()))
-    return max(lows), min(highs)
+    covered = (min(lows, default=0), max(highs, default=0))
+    if len(dates):
+        first = int(reporting_year(pd.Series([dates.min()])).iloc[0])
+        last = int(reporting_year(pd.Series([dates.max()])).iloc[0])
+        covered = (first, max(last, *highs) if still_open else last)
+        lows.append(first)
+        if not still_open:
+            highs.append(last)
+    return (max(lows), min(highs)), covered
 
 
 def indicators_pandas(
@@ -135,7 +148,10 @@ def indicators_pandas(
 ) -> pd.DataFrame:
     """The tidy table: council, year, indicator, numerator, denominator, value."""
     la, cp, pop = read_inputs(looked_after, child_protection, population)
-    low, high = default_years(la, cp, pop)
+    (low, high), covered = year_ranges(la, cp, pop)
+    for year in (first_year, last_year):
+        if year is not None and not covered[0] <= year <= covered[1]:
+            raise YearsNotCovered(f"the files cover the years {covered[0]} to {covered[1]}")
     first = first_year if first_year is not None else low
     last = last_year if last_year is not None else high
     years = list(range(first, last + 1))
@@ -258,9 +274,16 @@ def main() -> None:
     parser.add_argument("--to", dest="last_year", type=int)
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args()
-    table = indicators_pandas(
-        args.looked_after, args.child_protection, args.population, args.first_year, args.last_year
-    )
+    try:
+        table = indicators_pandas(
+            args.looked_after,
+            args.child_protection,
+            args.population,
+            args.first_year,
+            args.last_year,
+        )
+    except YearsNotCovered as exc:
+        parser.exit(2, f"Error: {exc}\n")
     table.to_csv(args.output, index=False)
 
 

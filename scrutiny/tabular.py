@@ -1,5 +1,6 @@
 """Reading the tables people hand over: CSV text (UTF-8 with or without BOM, or Windows-1252)
-and Excel workbooks. Shared by the command line (``scrutiny sample``, ``sdc``, ``themes``) and
+and Excel workbooks. Shared by the command line (``scrutiny sample``, ``sdc``, ``spc``,
+``themes``; ``indicators compute`` names the separator of a file that is not comma-separated) and
 the web imports (pre-inspection returns, survey responses).
 
 No Django here, and nothing heavy is imported until a workbook is read, so the command line stays
@@ -18,6 +19,7 @@ from typing import IO
 
 ENCODINGS = ("utf-8-sig", "cp1252")  # UTF-8 with or without BOM, then Windows-1252
 DELIMITERS = ",;\t"
+DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
 
 Cell = str | int | float | bool | date | datetime | None
 

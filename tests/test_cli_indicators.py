@@ -84,11 +84,21 @@ def test_compute_writes_the_header_and_the_scotland_rows(tmp_path: Path) -> None
 
 def test_compute_takes_the_years_asked_for(tmp_path: Path) -> None:
     output = tmp_path / "indicators.csv"
-    args = [*write_inputs(tmp_path), "--from", "2020", "--to", "2022", "-o", str(output)]
+    args = [*write_inputs(tmp_path), "--from", "2019", "--to", "2020", "-o", str(output)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     years = {line.split(",")[1] for line in output.read_text(encoding="utf-8").splitlines()[1:]}
-    assert years == {"2020", "2021", "2022"}
+    assert years == {"2019", "2020"}
+
+
+def test_compute_refuses_years_the_files_do_not_cover(tmp_path: Path) -> None:
+    output = tmp_path / "indicators.csv"
+    for years in (["--from", "1990", "--to", "1991"], ["--from", "2020", "--to", "2030"]):
+        result = runner.invoke(app, [*write_inputs(tmp_path), *years, "-o", str(output)])
+        assert result.exit_code == 2
+        assert len(result.stderr.splitlines()) == 1
+        assert "the files cover: they cover 2019 to 2021" in result.stderr
+        assert not output.exists()
 
 
 def test_compute_stops_with_exit_code_2_naming_file_and_row(tmp_path: Path) -> None:
@@ -131,8 +141,26 @@ def test_compute_stops_on_a_missing_column_even_when_dropping_rows(tmp_path: Pat
     assert not output.exists()
 
 
+def test_compute_says_when_a_file_is_separated_by_semicolons(tmp_path: Path) -> None:
+    """
+    Given a looked_after.csv saved with semicolons (every column present)
+    When the indicators are computed
+    Then the command says the file is separated by semicolons, not that columns are missing
+    """
+    semicolons = LA.replace(",", ";")
+    output = tmp_path / "indicators.csv"
+    result = runner.invoke(app, [*write_inputs(tmp_path, la=semicolons), "-o", str(output)])
+    assert result.exit_code == 2
+    assert (
+        "looked_after.csv: the file is separated by semicolons; expected commas between the "
+        "columns" in result.stderr
+    )
+    assert "missing column" not in result.stderr
+    assert not output.exists()
+
+
 def test_compute_stops_on_an_empty_range_of_years(tmp_path: Path) -> None:
-    args = [*write_inputs(tmp_path), "--from", "2022", "--to", "2021", "-o", str(tmp_path / "o")]
+    args = [*write_inputs(tmp_path), "--from", "2021", "--to", "2020", "-o", str(tmp_path / "o")]
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: there are no years to compute")

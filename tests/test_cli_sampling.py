@@ -271,3 +271,89 @@ def test_the_minimum_per_stratum_is_an_option_and_printed_to_repeat_the_draw(
     assert match is not None
     runner.invoke(app, [*arguments, *match[1].split(), "-o", str(tmp_path / "b.csv")])
     assert read_sample(tmp_path / "a.csv") == read_sample(tmp_path / "b.csv")
+
+
+def _sample(source: Path, output: Path, *options: str) -> Result:
+    return runner.invoke(app, ["sample", str(source), *options, "-o", str(output)])
+
+
+def test_a_child_id_repeated_in_a_file_without_lists_is_refused_naming_the_lines(
+    tmp_path: Path,
+) -> None:
+    """
+    Given a return whose child_id C2 is on two rows, and no list column
+    When it is sampled
+    Then it is refused (the population is each child once), naming both lines
+    """
+    source = write_return(
+        tmp_path / "return.csv",
+        rows=[("child_id", "team"), ("C1", "Ayr"), ("C2", "Ayr"), ("C3", "Troon"), ("C2", "Ayr")],
+    )
+    output = tmp_path / "sample.csv"
+    result = _sample(source, output, "--size", "4", "--seed", "1")
+    assert_one_line_error(
+        result, f"{source} line 5: child_id 'C2' is already at line 3", "each child once"
+    )
+    assert not output.exists()
+
+
+def test_a_child_on_two_lists_is_sampled_once_in_the_first_list(tmp_path: Path) -> None:
+    """
+    Given a return with C1 both looked after and on the child protection register
+    When every child is sampled
+    Then C1 is drawn once, in the register (the service's rule: the first list in the return's
+    order), and the output says how many rows were left out
+    """
+    source = write_return(
+        tmp_path / "return.csv",
+        rows=[
+            ("list", "child_id", "team"),
+            ("looked_after", "C1", "Ayr"),
+            ("looked_after", "C2", "Ayr"),
+            ("Child protection register", "C1", "Troon"),
+        ],
+    )
+    output = tmp_path / "sample.csv"
+    result = _sample(source, output, "--size", "2", "--strata", "list", "--seed", "1")
+    assert result.exit_code == 0, result.output
+    assert read_sample(output) == [
+        ["list", "child_id", "team", "stratum"],
+        ["looked_after", "C2", "Ayr", "looked_after"],
+        ["Child protection register", "C1", "Troon", "Child protection register"],
+    ]
+    assert "Sampled 2 of 2 children" in result.stdout
+    assert "left out 1 row of a child also on an earlier list" in result.stdout
+
+
+def test_a_child_twice_on_the_same_list_is_refused(tmp_path: Path) -> None:
+    source = write_return(
+        tmp_path / "return.csv",
+        rows=[("list", "child_id"), ("looked_after", "C1"), ("Looked after", "C1")],
+    )
+    result = _sample(source, tmp_path / "sample.csv", "--size", "1")
+    assert_one_line_error(
+        result, "line 3: child_id 'C1' is already at line 2 in the list 'Looked after'"
+    )
+
+
+def test_a_row_whose_list_is_not_a_list_of_the_return_is_refused(tmp_path: Path) -> None:
+    source = write_return(
+        tmp_path / "return.csv", rows=[("list", "child_id"), ("looked_after", "C1"), ("x", "C2")]
+    )
+    result = _sample(source, tmp_path / "sample.csv", "--size", "1")
+    assert_one_line_error(result, "line 3: list 'x' is not a list of the return")
+
+
+def test_an_input_with_a_stratum_column_is_refused(tmp_path: Path) -> None:
+    """
+    Given a return that already has a stratum column (a sample drawn before, say)
+    When it is sampled
+    Then it is refused, rather than writing the header child,stratum,stratum
+    """
+    source = write_return(
+        tmp_path / "return.csv", rows=[("child", "stratum"), ("C1", "a"), ("C2", "b")]
+    )
+    output = tmp_path / "sample.csv"
+    result = _sample(source, output, "--size", "1")
+    assert_one_line_error(result, "already has a column named 'stratum'")
+    assert not output.exists()

@@ -160,3 +160,14 @@ def test_sdc_does_not_start_django(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_an_empty_file_is_refused_saying_what_a_table_holds(tmp_path: Path) -> None:
+    source = write(tmp_path / "table.csv", "\n")
+    result = runner.invoke(app, ["sdc", str(source)])
+    assert_one_line_error(
+        result,
+        f"Error: {source}: is empty; expected a header row of column labels, then one row per "
+        "row label with its counts.",
+    )
+    assert "per child" not in result.stderr

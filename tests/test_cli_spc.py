@@ -206,12 +206,33 @@ def test_a_missing_file_stops_with_one_line(tmp_path: Path) -> None:
     assert err == f"Error: {tmp_path / 'nowhere.csv'}: no such file.\n"
 
 
-def test_a_file_that_is_not_utf8_stops_with_one_line(tmp_path: Path) -> None:
-    path = tmp_path / "latin1.csv"
-    path.write_bytes("period,value\nJanvier é,1\n".encode("latin-1"))
+def test_it_reads_windows_1252_as_the_other_commands_do(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes("period,value\nJanvier é,1\nFévrier,2\n".encode("cp1252"))
+    code, out, _ = spc(path)
+    assert code == 0
+    assert [point["period"] for point in json.loads(out)["points"]] == ["Janvier é", "Février"]
+
+
+def test_a_file_that_is_not_text_stops_with_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "measure.xlsx"
+    path.write_bytes(b"PK\x03\x04\x00\x00binary")
     code, _, err = spc(path)
     assert code == 2
-    assert "is not UTF-8 text" in err
+    assert err == f"Error: {path}: is neither UTF-8 nor Windows-1252 text; save the CSV as UTF-8.\n"
+
+
+@pytest.mark.parametrize(("separator", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_separated_by_semicolons_or_tabs_is_refused_saying_so(
+    tmp_path: Path, separator: str, name: str
+) -> None:
+    path = write_csv(tmp_path, f"period{separator}value\n2024{separator}1,5\n2025{separator}2\n")
+    code, _, err = spc(path)
+    assert code == 2
+    assert err == (
+        f"Error: {path} line 1: the file is separated by {name}; expected commas, with the "
+        "header 'period,value' (and a full stop as the decimal mark).\n"
+    )
 
 
 def test_a_rebase_period_not_in_the_file_stops_with_one_line(tmp_path: Path) -> None:

@@ -242,3 +242,15 @@ def test_embeddings_without_the_extra_say_to_install_it(tmp_path: Path) -> None:
     data = write_csv(tmp_path / "coded.csv", coded_rows())
     result = evaluate("--data", data, "--folds", "3", "--method", "embeddings")
     assert_one_line_error(result, "install the embeddings extra")
+
+
+def test_an_empty_file_is_refused_saying_what_it_should_hold(tmp_path: Path) -> None:
+    data = tmp_path / "coded.csv"
+    data.write_text("", encoding="utf-8")
+    result = evaluate("--data", data)
+    assert_one_line_error(
+        result,
+        f"Error: {data}: is empty; expected a header row naming the text and code columns, then "
+        "one row per coded comment.",
+    )
+    assert "per child" not in result.stderr

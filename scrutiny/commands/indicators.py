@@ -70,7 +70,8 @@ def compute_command(
     """Compute looked-after and child protection indicators per council, Scotland and year.
 
     Without --from/--to: the years covered by the data, from the earliest to the latest date in
-    the two event files, limited to the years in the population file.
+    the two event files, limited to the years in the population file. --from and --to must lie
+    within the years the files cover (a year without population has blank rates).
     """
     from scrutiny.analysis.childlevel.compute import (
         YearsError,

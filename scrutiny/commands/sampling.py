@@ -1,10 +1,10 @@
 """``scrutiny sample-size`` and ``scrutiny sample``: size and draw a sample of records.
 
-``sample`` reads a CSV of the pre-inspection return (one row per child, a header row first),
-draws a stratified random sample with proportional allocation (``--minimum`` rows guaranteed to
-each stratum), and writes the sampled rows, in input order, with a final ``stratum`` column. The
-seed is always printed with the minimum, so that the draw can be repeated with ``--seed`` and
-``--minimum``.
+``sample`` reads a CSV of the pre-inspection return (one row per child, a header row first;
+with a ``child_id`` column, each child is taken once as in the service), draws a stratified
+random sample with proportional allocation (``--minimum`` rows guaranteed to each stratum), and
+writes the sampled rows, in input order, with a final ``stratum`` column. The seed is always
+printed with the minimum, so that the draw can be repeated with ``--seed`` and ``--minimum``.
 
 Neither command starts Django, and the analysis (NumPy, SciPy) is imported only when a command
 runs. Bad input stops with one line on stderr and exit code 2.
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from scrutiny.analysis.sampling import StratumAllocation
 
 STRATUM_COLUMN = "stratum"
+CHILD_ID_COLUMN = "child_id"
+LIST_COLUMN = "list"
 STRATA_SEPARATOR = " / "
 UNSTRATIFIED = "all"
 
@@ -36,6 +38,21 @@ MESSAGE_FIELDS = (
 )
 MESSAGE_NO_COLUMN = "Error: {file}: no column named {missing}; the columns are: {columns}."
 MESSAGE_NO_STRATA = "Error: --strata names no column; give column names separated by commas."
+MESSAGE_HAS_STRATUM = (
+    "Error: {file}: already has a column named 'stratum', which the sample adds; rename or remove "
+    "that column."
+)
+MESSAGE_DUPLICATE_CHILD = (
+    "Error: {file} line {line}: child_id {child!r} is already at line {first}{where}; the "
+    "population is each child once (a child on several lists in a list column is taken in the "
+    "first list)."
+)
+MESSAGE_UNKNOWN_LIST = (
+    "Error: {file} line {line}: list {value!r} is not a list of the return ({codes})."
+)
+MESSAGE_LEFT_OUT = (
+    "Each child once: left out {rows} row{s} of a child also on an earlier list of the return."
+)
 MESSAGE_NOT_WRITTEN = "Error: {file}: cannot be written ({reason})."
 MESSAGE_ANALYSIS = "Error: {message}."
 
@@ -50,11 +67,19 @@ def fail(problem: InputProblem) -> typer.Exit:
     return typer.Exit(2)
 
 
-def read_csv_table(file: Path) -> tuple[list[str], list[list[str]]]:
+def read_csv_table(file: Path, *, empty: str) -> tuple[list[str], list[list[str]]]:
     """The header and the data rows of a CSV (UTF-8, with or without BOM, or Windows-1252).
 
-    Blank lines are skipped; every other row must have as many fields as the header.
+    Blank lines are skipped; every other row must have as many fields as the header. ``empty``
+    is the command's message for a file with no header (``{file}`` is filled in): it says what
+    that command's file should hold.
     """
+    header, rows = read_csv_lines(file, empty=empty)
+    return header, [row for _, row in rows]
+
+
+def read_csv_lines(file: Path, *, empty: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """As ``read_csv_table``, each row with the line of the file it starts on."""
     try:
         data = file.read_bytes()
     except FileNotFoundError:
@@ -67,7 +92,7 @@ def read_csv_table(file: Path) -> tuple[list[str], list[list[str]]]:
     except NotText:
         raise InputProblem(MESSAGE_NOT_TEXT.format(file=file)) from None
     header: list[str] | None = None
-    rows: list[list[str]] = []
+    rows: list[tuple[int, list[str]]] = []
     for line, row in csv_rows(text):
         if header is None:
             header = row
@@ -76,9 +101,9 @@ def read_csv_table(file: Path) -> tuple[list[str], list[list[str]]]:
             raise InputProblem(
                 MESSAGE_FIELDS.format(file=file, line=line, expected=len(header), count=len(row))
             )
-        rows.append(row)
+        rows.append((line, row))
     if header is None:
-        raise InputProblem(MESSAGE_EMPTY.format(file=file))
+        raise InputProblem(empty.format(file=file))
     return header, rows
 
 
@@ -126,7 +151,10 @@ def sample_command(
     from scrutiny.analysis import sampling
 
     try:
-        header, rows = read_csv_table(file)
+        header, lines = read_csv_lines(file, empty=MESSAGE_EMPTY)
+        if any(name.strip().casefold() == STRATUM_COLUMN for name in header):
+            raise InputProblem(MESSAGE_HAS_STRATUM.format(file=file))
+        rows, left_out = each_child_once(file, header, lines)
         positions = _strata_positions(strata, header, file)
         labels = [
             STRATA_SEPARATOR.join(row[k] for k in positions) if positions else UNSTRATIFIED
@@ -142,12 +170,67 @@ def sample_command(
         _write_sample(output, header, [[*rows[i], labels[i]] for i in drawn.indices])
     except InputProblem as problem:
         raise fail(problem) from None
-    typer.echo(f"Sampled {drawn.size} of {len(rows)} rows from {file} into {output}.")
+    if left_out:
+        typer.echo(MESSAGE_LEFT_OUT.format(rows=left_out, s="" if left_out == 1 else "s"))
+    units = "children" if _child_id_position(header) is not None else "rows"
+    typer.echo(f"Sampled {drawn.size} of {len(rows)} {units} from {file} into {output}.")
     typer.echo(
         f"Seed: {used_seed} (repeat this draw with --seed {used_seed} --minimum {minimum}, "
         "the same file, --size and --strata)"
     )
     typer.echo(allocation_text(drawn.allocation), nl=False)
+
+
+def _child_id_position(header: list[str]) -> int | None:
+    from scrutiny.fieldwork.returns import normalise_header
+
+    names = [normalise_header(name) for name in header]
+    return names.index(CHILD_ID_COLUMN) if CHILD_ID_COLUMN in names else None
+
+
+def each_child_once(
+    file: Path, header: list[str], lines: list[tuple[int, list[str]]]
+) -> tuple[list[list[str]], int]:
+    """The population is each child once, as in the service (``docs/data-dictionary.md``,
+    "Sampling from the return"): with a ``child_id`` column, a child on more than one list (a
+    ``list`` column) is kept in the first list in the return's order; a child twice on one list,
+    or twice in a file without lists, is refused. Returns the rows kept, in file order, and how
+    many rows were left out."""
+    from scrutiny.fieldwork.returns import LIST_CODES, LIST_LABELS, LIST_PRIORITY, list_code
+    from scrutiny.fieldwork.returns import normalise_header as normalise
+
+    child = _child_id_position(header)
+    if child is None:
+        return [row for _, row in lines], 0
+    names = [normalise(name) for name in header]
+    lists = names.index(LIST_COLUMN) if LIST_COLUMN in names else None
+    first: dict[tuple[str, str], int] = {}
+    kept: dict[str, tuple[int, int]] = {}  # child -> (priority, position in lines)
+    for position, (line, row) in enumerate(lines):
+        code = ""
+        if lists is not None:
+            found = list_code(row[lists].strip())
+            if found is None:
+                raise InputProblem(
+                    MESSAGE_UNKNOWN_LIST.format(
+                        file=file, line=line, value=row[lists], codes=", ".join(LIST_CODES)
+                    )
+                )
+            code = found
+        child_id = row[child].strip()
+        if (child_id, code) in first:
+            where = f" in the list {LIST_LABELS[code]!r}" if code else ""
+            raise InputProblem(
+                MESSAGE_DUPLICATE_CHILD.format(
+                    file=file, line=line, child=child_id, first=first[child_id, code], where=where
+                )
+            )
+        first[child_id, code] = line
+        rank = LIST_PRIORITY[code] if code else 0
+        if child_id not in kept or rank < kept[child_id][0]:
+            kept[child_id] = (rank, position)
+    positions = sorted(position for _, position in kept.values())
+    return [lines[position][1] for position in positions], len(lines) - len(positions)
 
 
 def _strata_positions(strata: str | None, header: list[str], file: Path) -> list[int]:

@@ -26,6 +26,10 @@ from scrutiny.commands.sampling import InputProblem, fail, read_csv_table
 COUNT = re.compile(r"[+-]?\d+(?:\.0*)?")
 NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
+MESSAGE_EMPTY = (
+    "Error: {file}: is empty; expected a header row of column labels, then one row per row label "
+    "with its counts."
+)
 MESSAGE_NO_COLUMNS = "Error: {file}: has no columns of counts; expected row labels and counts."
 MESSAGE_NOT_A_NUMBER = "Error: {file}: row {row!r}, column {column!r}: {value!r} is not a number."
 MESSAGE_NOT_WHOLE = (
@@ -51,7 +55,7 @@ def sdc_command(
 ) -> None:
     """Disclosure control: suppress small counts, and the cells that would give them away."""
     try:
-        header, rows = read_csv_table(file)
+        header, rows = read_csv_table(file, empty=MESSAGE_EMPTY)
         column_labels = header[1:]
         if not column_labels:
             raise InputProblem(MESSAGE_NO_COLUMNS.format(file=file))

@@ -50,7 +50,11 @@ NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 MESSAGE_NO_FILE = "Error: {file}: no such file."
 MESSAGE_UNREADABLE = "Error: {file}: cannot be read ({reason})."
-MESSAGE_NOT_UTF8 = "Error: {file}: is not UTF-8 text; save the CSV as UTF-8."
+MESSAGE_NOT_TEXT = "Error: {file}: is neither UTF-8 nor Windows-1252 text; save the CSV as UTF-8."
+MESSAGE_SEPARATOR = (
+    "Error: {file} line 1: the file is separated by {separator}; expected commas, with the "
+    "header 'period,value' (and a full stop as the decimal mark)."
+)
 MESSAGE_EMPTY = "Error: {file}: is empty; expected the header 'period,value' and then data rows."
 MESSAGE_HEADER = "Error: {file} line 1: expected the header 'period,value', found {found!r}."
 MESSAGE_FIELDS = "Error: {file} line {line}: expected 2 fields (period,value), found {count}."
@@ -152,30 +156,39 @@ def spc_command(
 
 
 def read_series(file: Path) -> tuple[list[str], list[float], list[int]]:
-    """Periods, values and the file line of each data row; ``InputProblem`` on bad input."""
+    """Periods, values and the file line of each data row; ``InputProblem`` on bad input.
+
+    Read as the other commands read their CSV files (``scrutiny.tabular``: UTF-8 with or without
+    a byte-order mark, or Windows-1252; blank lines skipped), but only with commas: a file
+    separated by semicolons would have decimal commas, so it is refused saying so."""
+    from scrutiny.tabular import DELIMITER_NAMES, NotText, csv_rows, decode_text, delimiter
+
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        text = decode_text(file.read_bytes())
     except FileNotFoundError:
         raise InputProblem(MESSAGE_NO_FILE.format(file=file)) from None
-    except UnicodeDecodeError:
-        raise InputProblem(MESSAGE_NOT_UTF8.format(file=file)) from None
+    except NotText:
+        raise InputProblem(MESSAGE_NOT_TEXT.format(file=file)) from None
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise InputProblem(MESSAGE_UNREADABLE.format(file=file, reason=reason)) from None
     if not text.strip():
         raise InputProblem(MESSAGE_EMPTY.format(file=file))
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader)
-    if tuple(name.strip().lower() for name in header) != HEADER:
-        raise InputProblem(MESSAGE_HEADER.format(file=file, found=",".join(header)))
+    separator = delimiter(text)
+    if separator != ",":
+        raise InputProblem(
+            MESSAGE_SEPARATOR.format(file=file, separator=DELIMITER_NAMES[separator])
+        )
+    rows = csv_rows(text)
+    header_line, header = next(rows)
+    if header_line != 1 or tuple(name.strip().lower() for name in header) != HEADER:
+        found = ",".join(header) if header_line == 1 else ""
+        raise InputProblem(MESSAGE_HEADER.format(file=file, found=found))
     periods: list[str] = []
     values: list[float] = []
     lines: list[int] = []
     first_line: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        if not any(field.strip() for field in row):
-            continue
+    for line, row in rows:
         if len(row) != 2:
             raise InputProblem(MESSAGE_FIELDS.format(file=file, line=line, count=len(row)))
         period, raw = row

@@ -27,6 +27,10 @@ DEFAULT_FOLDS = 5
 
 MESSAGE_MODE = "Error: give either --data FILE, or both --train FILE and --test FILE."
 MESSAGE_FOLDS_WITHOUT_DATA = "Error: --folds goes with --data (cross-validation) only."
+MESSAGE_EMPTY = (
+    "Error: {file}: is empty; expected a header row naming the text and code columns, then one "
+    "row per coded comment."
+)
 MESSAGE_NO_COLUMN = "Error: {file}: no column named {missing}; the columns are: {columns}."
 MESSAGE_SKIPPED = "Skipped {count} row{s} of {file} with an empty text or code."
 MESSAGE_ANALYSIS = "Error: {message}"
@@ -44,7 +48,7 @@ class Method(StrEnum):
 
 def _coded_rows(file: Path, text_col: str, code_col: str) -> tuple[list[str], list[str]]:
     """The texts and codes of the rows that have both; the others are counted on stderr."""
-    header, rows = read_csv_table(file)
+    header, rows = read_csv_table(file, empty=MESSAGE_EMPTY)
     columns = [name.strip() for name in header]
     missing = [name for name in (text_col, code_col) if name not in columns]
     if missing:

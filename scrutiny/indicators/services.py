@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -62,7 +63,20 @@ MISSING_COLUMNS = "The file has no {columns} column: the first row must be the h
 LOCAL_COLUMNS = (
     "The first row must be the header period,value (numerator and denominator optional)."
 )
-PROBLEMS = "{count} problem{s} in the file (rows are numbered from 1 after the header):"
+LOCAL_COLUMN_NAMES = ("period", "value", "numerator", "denominator")
+UNKNOWN_LOCAL_COLUMNS = (
+    "The file has {what} that a local measure does not take: {columns}. The columns are "
+    "period, value, numerator and denominator (numerator and denominator optional)."
+)
+PROBLEMS = (
+    "{count} problem{s} in the file (rows are numbered from 1 after the header, blank lines "
+    "included):"
+)
+TOO_MANY_CELLS = (
+    "row {row} has {cells} cells but the header has {columns} columns: write numbers without "
+    'thousands separators (1234), or put them in quotes ("1,234")'
+)
+NAMELESS_COLUMN = "column {column} has no name in the header row, but row {row} has {value!r} in it"
 MORE = "… and {count} more."
 BLANK = "row {row}: {column} is blank"
 NOT_A_NUMBER = "row {row}: {column} {value!r} is not a number, nor a suppression mark (*, -, c)"
@@ -78,6 +92,15 @@ NO_INDICATOR = "row {row}: no indicator in the catalogue is {match}"
 DUPLICATE = "row {row} repeats row {first}: the same indicator, area and period"
 DUPLICATE_PERIOD = "row {row} repeats the period {period} of row {first}"
 NUMERATOR_ABOVE = "row {row}: the numerator {numerator} is more than the denominator {denominator}"
+VALUE_DISAGREES = (
+    "row {row}: the value {value} does not agree with the numerator {numerator} and the "
+    "denominator {denominator}, which give {expected} ({working}): correct one of them, or leave "
+    "the value blank"
+)
+COUNT_DISAGREES = (
+    "row {row}: the value {value} does not agree with the numerator {numerator}: a count's "
+    "numerator is the count (give one of them)"
+)
 NOT_A_COUNT = "row {row}: a count is a whole number of 0 or more, not {value}"
 COUNT_DENOMINATOR = (
     "row {row}: a count has no denominator: give the count as the value (or the numerator)"
@@ -91,6 +114,16 @@ UNKNOWN_INDICATOR_KEYS = (
 )
 NOTHING_TO_STORE = "There are no values to store."
 TITLE_TAKEN = "This partnership already has a local measure called {title!r}."
+UNIT_FIXED = (
+    "Unit: the measure already has figures as {unit}, so its unit cannot change. Add a new "
+    "measure for figures of another unit."
+)
+UNIT_WORDS = {
+    Unit.COUNT: "a count",
+    Unit.PERCENT: "a percentage",
+    Unit.RATE_PER_1000: "a rate per 1,000",
+    Unit.NUMBER: "a number",
+}
 NOT_LOCAL = "Only a partnership's own local measures can be changed here."
 AREA_OF_OTHER_PARTNERSHIP = "That area for improvement belongs to another partnership's inspection."
 AREA_NOT_PUBLISHED = (
@@ -135,22 +168,44 @@ def _text(content: bytes) -> str:
     return text
 
 
-def _rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
+def _rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and the rows with their numbers, counted from 1 after the header as the file
+    shows them (blank lines count, and are skipped). A row with more cells than the header is
+    refused: its extra cells would be lost (``2024-05,1,234`` read as 1)."""
     reader = csv.reader(io.StringIO(text))
     try:
         header = [name.strip() for name in next(reader)]
-        body = [row for row in reader if any(cell.strip() for cell in row)]
+        records = list(enumerate(reader, start=1))
     except StopIteration:
         raise IndicatorError(EMPTY_FILE) from None
     except csv.Error as exc:
         raise IndicatorError(NOT_CSV.format(problem=f"line {reader.line_num}: {exc}")) from None
+    body = [(number, row) for number, row in records if any(cell.strip() for cell in row)]
     if not body:
         raise IndicatorError(EMPTY_FILE)
-    rows = [
-        {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
-        for row in body
+    problems = [
+        TOO_MANY_CELLS.format(row=number, cells=len(row), columns=len(header))
+        for number, row in body
+        if any(cell.strip() for cell in row[len(header) :])
     ]
-    return header, rows
+    for i in (i for i, name in enumerate(header) if not name):
+        filled = next(((n, row[i]) for n, row in body if i < len(row) and row[i].strip()), None)
+        if filled is not None:
+            problems.append(NAMELESS_COLUMN.format(column=i + 1, row=filled[0], value=filled[1]))
+    if problems:
+        raise IndicatorError(_listing(problems))
+    rows = [
+        (
+            number,
+            {
+                name: (row[i].strip() if i < len(row) else "")
+                for i, name in enumerate(header)
+                if name
+            },
+        )
+        for number, row in body
+    ]
+    return [name for name in header if name], rows
 
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
@@ -333,7 +388,7 @@ def cube_import(
     problems: list[str] = []
     values: list[_Value] = []
     seen: dict[tuple[int, int, str], int] = {}
-    for number, row in enumerate(rows, start=1):
+    for number, row in rows:
         indicator = next(
             (
                 candidate
@@ -376,6 +431,9 @@ def cube_import(
                 problems.append(
                     NEGATIVE.format(row=number, column="Value", value=raw, what="count or rate")
                 )
+                continue
+            if indicator.unit == Unit.COUNT and value != int(value):
+                problems.append(NOT_A_COUNT.format(row=number, value=raw))
                 continue
         key = (indicator.pk, area.pk, period)
         if key in seen:
@@ -659,8 +717,7 @@ def _frequency_problem(indicator: Indicator, stored: str, frequency: str) -> str
     return None
 
 
-@transaction.atomic
-def indicator_update(*, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+def _stored_frequency_check(indicator: Indicator, data: dict[str, Any]) -> None:
     frequency = data.get("frequency")
     # As stored: a model form has already copied the new value onto ``indicator``.
     stored = Indicator.objects.filter(pk=indicator.pk).values_list("frequency", flat=True).first()
@@ -668,6 +725,11 @@ def indicator_update(*, indicator: Indicator, data: dict[str, Any]) -> Indicator
         problem = _frequency_problem(indicator, stored or frequency, frequency)
         if problem:
             raise IndicatorError(problem)
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+    _stored_frequency_check(indicator, data)
     for name in CATALOGUE_FIELDS:
         if name in data:
             setattr(indicator, name, data[name])
@@ -738,6 +800,18 @@ def local_indicator_update(*, indicator: Indicator, data: dict[str, Any]) -> Ind
         .exists()
     ):
         raise IndicatorError(TITLE_TAKEN.format(title=title))
+    _stored_frequency_check(indicator, data)
+    # A measure's figures were checked against its unit when they were given (a percentage from
+    # 0 to 100, a whole count): under another unit they would mean something else.
+    unit = data.get("unit")
+    stored_unit = Indicator.objects.filter(pk=indicator.pk).values_list("unit", flat=True).first()
+    if (
+        unit
+        and stored_unit
+        and unit != stored_unit
+        and Observation.objects.filter(indicator=indicator).exists()
+    ):
+        raise IndicatorError(UNIT_FIXED.format(unit=UNIT_WORDS[Unit(stored_unit)]))
     for name in (*CATALOGUE_FIELDS, "numerator", "denominator"):
         if name in data:
             setattr(indicator, name, data[name])
@@ -814,6 +888,11 @@ def _local_values(
                 )
             )
             continue
+        if parsed["value"] is not None:
+            disagreement = _disagreement(indicator, number, row["value"], value, parsed)
+            if disagreement:
+                problems.append(disagreement)
+                continue
         unit_problem = _unit_problem(indicator, number, value, denominator)
         if unit_problem:
             problems.append(unit_problem)
@@ -847,6 +926,43 @@ def _local_values(
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _disagreement(
+    indicator: Indicator, number: int, raw: str, value: float, parsed: dict[str, float | None]
+) -> str:
+    """Why a given value disagrees with the row's numerator and denominator ("" when it agrees,
+    allowing for the value's rounding to the decimals it is given with)."""
+    numerator, denominator = parsed["numerator"], parsed["denominator"]
+    if numerator is None:
+        return ""
+    if denominator is None:
+        if indicator.unit != Unit.COUNT or value == numerator:
+            return ""
+        return COUNT_DISAGREES.format(
+            row=number, value=raw_number(value), numerator=raw_number(numerator)
+        )
+    if not denominator:
+        return ""
+    expected = numerator / denominator * indicator.multiplier
+    # "33" stands for 33.33…; "33.3" too, but "33.4" does not. Trailing zeros add no precision
+    # ("20.0", as a form gives it back, stands for 20).
+    exponent = Decimal(raw.replace(",", "")).normalize().as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    tolerance = 0.5 * 10**-decimals + 1e-9 * max(1.0, abs(expected))
+    if abs(value - expected) <= tolerance:
+        return ""
+    working = f"{raw_number(numerator)} divided by {raw_number(denominator)}"
+    if indicator.multiplier != 1:
+        working += f", times {indicator.multiplier:,.0f}"
+    return VALUE_DISAGREES.format(
+        row=number,
+        value=raw_number(value),
+        numerator=raw_number(numerator),
+        denominator=raw_number(denominator),
+        expected=f"{expected:.2f}".rstrip("0").rstrip("."),
+        working=working,
+    )
 
 
 def _unit_problem(
@@ -916,10 +1032,15 @@ def local_values_upload(
     names = {name.lower() for name in header}
     if "period" not in names or not names & {"value", "numerator"}:
         raise IndicatorError(LOCAL_COLUMNS)
-    entries = [
-        (number, {name.lower(): text for name, text in row.items()})
-        for number, row in enumerate(rows, start=1)
-    ]
+    unknown = [name for name in header if name.lower() not in LOCAL_COLUMN_NAMES]
+    if unknown:
+        raise IndicatorError(
+            UNKNOWN_LOCAL_COLUMNS.format(
+                what="a column" if len(unknown) == 1 else "columns",
+                columns=", ".join(unknown),
+            )
+        )
+    entries = [(number, {name.lower(): text for name, text in row.items()}) for number, row in rows]
     stored = _local_values(indicator, entries)
     publication = Publication.objects.create(
         kind=Publication.Kind.LOCAL_UPLOAD,

@@ -92,10 +92,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 def definition(request: HttpRequest, key: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("partnership"), key=key)
-    if indicator.partnership is not None:
-        if not request.user.is_authenticated:
-            raise Http404
-        require(request, "indicators.view_dashboard", indicator.partnership)
+    # A local measure is not found by anyone who may not see it: a 403 would confirm that the
+    # other partnership has such a measure.
+    if indicator.partnership is not None and not request.user.has_perm(
+        "indicators.view_dashboard", indicator.partnership
+    ):
+        raise Http404
     return render(
         request,
         "indicators/definition.html",

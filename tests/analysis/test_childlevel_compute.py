@@ -407,13 +407,69 @@ def test_rates_are_blank_without_a_population(tmp_path: Path) -> None:
 def test_it_writes_every_council_year_and_indicator_with_zeros(tmp_path: Path) -> None:
     table = compute(
         tmp_path,
-        [placement("A", "2021-01-01")],
-        population=((SOUTH_AYRSHIRE, 2020, 20000), (SOUTH_AYRSHIRE, 2021, 20000)),
+        [placement("A", "2020-01-01")],
+        population=tuple((SOUTH_AYRSHIRE, year, 20000) for year in (2020, 2021, 2022)),
         years=(2020, 2022),
     )
     assert len(table) == 2 * 3 * len(formats.INDICATORS)
-    assert numerators(table, year=2020)["lac_total"] == 0
+    assert numerators(table, year=2020)["lac_starts"] == 1
+    assert numerators(table, year=2021)["lac_ceases"] == 0
     assert numerators(table, year=2022)["lac_total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("years", "message"),
+    [
+        (
+            (1990, 1991),
+            "--from 1990 is before the first reporting year the files cover: they "
+            "cover 2021 to 2023",
+        ),
+        (
+            (2021, 2030),
+            "--to 2030 is after the last reporting year the files cover: they cover 2021 to 2023",
+        ),
+        ((2024, None), "--from 2024 is after the last reporting year"),
+        ((None, 2020), "--to 2020 is before the first reporting year"),
+    ],
+)
+def test_it_refuses_years_the_files_do_not_cover(
+    tmp_path: Path, years: tuple[int | None, int | None], message: str
+) -> None:
+    """
+    Given placements from 2020-21, one still open, and population years to 2023
+    When years before 2021 or after 2023 are asked for
+    Then they are refused, naming the years covered (open placements would be carried on, or
+    the counts be zeros, in years the files say nothing about)
+    """
+    with pytest.raises(YearsError) as refused:
+        indicators_compute(
+            files=files(
+                tmp_path,
+                [placement("A", "2021-01-01"), placement("B", "2021-02-01", "2021-03-01")],
+                population=tuple((SOUTH_AYRSHIRE, year, 9000) for year in range(2019, 2024)),
+            ),
+            first_year=years[0],
+            last_year=years[1],
+        )
+    assert str(refused.value).startswith(message)
+
+
+def test_years_without_population_are_covered_by_the_events(tmp_path: Path) -> None:
+    """
+    Given placements from 2018-19 to 2020-21, all ended, and population for 2021 only
+    When 2019 to 2021 are asked for
+    Then they are computed, with blank rates where there is no population
+    """
+    table = compute(
+        tmp_path,
+        [placement("A", "2018-09-01", "2020-12-01")],
+        population=((SOUTH_AYRSHIRE, 2021, 20000),),
+        years=(2019, 2021),
+    )
+    assert table[(SOUTH_AYRSHIRE, 2019, "lac_total")].numerator == 1
+    assert table[(SOUTH_AYRSHIRE, 2019, "lac_total_rate")].value is None
+    assert table[(SOUTH_AYRSHIRE, 2021, "lac_ceases")].numerator == 1
 
 
 def test_counts_have_no_denominator_and_their_value_is_the_numerator(tmp_path: Path) -> None:

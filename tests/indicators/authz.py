@@ -31,7 +31,11 @@ def _action(w):
 
 EXPECTATIONS = {
     "indicators:catalogue": Case(PUBLIC),
-    "indicators:definition": Case(PUBLIC, kwargs=lambda w: {"key": "lac_away_11_15"}),
+    # A national definition is public (tests/indicators/test_catalogue.py); a local measure's is
+    # seen by those who see the partnership's dashboard, and not found by anyone else.
+    "indicators:definition": Case(
+        A_VIEWERS, kwargs=lambda w: {"key": w.local_a.key}, denied=404, anonymous=404
+    ),
     "indicators:catalogue-edit": Case(ADMIN, kwargs=lambda w: {"key": "lac_away_11_15"}),
     "indicators:imports": Case(ADMIN),
     "indicators:import-cube": Case(ADMIN),

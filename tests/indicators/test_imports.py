@@ -98,6 +98,13 @@ def test_importing_makes_each_partnership_a_chart_page() -> None:
         ([("S12000028", "2023", "Count", "three", "All")], "row 1: Value 'three' is not a number"),
         ([("S12000028", "2023", "Count", "", "All")], "row 1: Value is blank"),
         ([("S12000028", "2023", "Count", "-4", "All")], "row 1: Value '-4' is negative"),
+        (
+            [
+                ("S12000028", "2023", "Ratio", "2.5", "All"),
+                ("S12000028", "2023", "Count", "2.5", "All"),
+            ],
+            "row 2: a count is a whole number of 0 or more, not 2.5",
+        ),
         ([("S12000028", "23", "Count", "4", "All")], "row 1: DateCode '23' is not a year"),
         (
             [("S12000028", "2023", "Count", "4", "Secure")],
@@ -182,3 +189,22 @@ def test_the_import_page_imports_and_says_how_many(cast: Cast, as_user: Any) -> 
 def test_only_administrators_may_import(cast: Cast, as_user: Any) -> None:
     assert as_user(cast.lead_a).get("/indicators/imports/cube/").status_code == 403
     assert as_user(cast.link_a).get("/indicators/imports/cube/").status_code == 403
+
+
+def test_it_refuses_a_row_with_more_cells_than_the_header() -> None:
+    content = cube([("S12000028", "2023", "Count", "312", "All")]) + (
+        b"S92000003,2023,Count,Children,12,206,All\n"
+    )
+    with pytest.raises(IndicatorError) as refused:
+        _import(content)
+    assert "row 2 has 7 cells but the header has 6 columns" in str(refused.value)
+    assert not Observation.objects.exists()
+
+
+def test_rows_are_numbered_counting_blank_lines() -> None:
+    content = cube([("S12000028", "2023", "Count", "312", "All")]) + (
+        b"\nS12000028,2022,Count,Children,three,All\n"
+    )
+    with pytest.raises(IndicatorError) as refused:
+        _import(content)
+    assert "row 3: Value 'three' is not a number" in str(refused.value)

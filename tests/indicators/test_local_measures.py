@@ -220,7 +220,9 @@ def test_a_local_measure_is_hidden_from_other_partnerships_and_the_public(
     assert (
         as_user(cast.lead_b).get(f"/indicators/p/east-ayrshire/{indicator.key}/").status_code == 404
     )
-    assert as_user(cast.lead_b).get(indicator.get_absolute_url()).status_code == 403
+    # Another partnership's measure is not found (a 403 would confirm that it exists).
+    assert as_user(cast.lead_b).get(indicator.get_absolute_url()).status_code == 404
+    assert as_user(cast.viewer_a).get(indicator.get_absolute_url()).status_code == 200
     assert client.get(indicator.get_absolute_url()).status_code == 404
     assert "Visits" not in client.get("/indicators/public/south-ayrshire/").text
 
@@ -295,3 +297,162 @@ def test_a_revised_local_value_says_who_gave_the_earlier_one(cast: Cast) -> None
     note = next(row.note for row in page.chart.table if row.period == "2024")
     today = timezone.localdate()
     assert note == f"revised: 7 (uploaded in values.csv, {today.day} {today:%b %Y})"
+
+
+@pytest.mark.parametrize(
+    ("unit", "row"),
+    [
+        (Unit.PERCENT, "2026-Q1,90,10,50"),
+        (Unit.PERCENT, "2026-Q1,34,1,3"),
+        (Unit.PERCENT, "2026-Q1,33.4,1,3"),
+        (Unit.RATE_PER_1000, "2026-Q1,2,1,1000"),
+    ],
+)
+def test_it_refuses_a_value_that_its_numerator_and_denominator_do_not_give(
+    cast: Cast, unit: Unit, row: str
+) -> None:
+    """
+    Given a percentage or rate measure
+    When a row's value is not its numerator / denominator, times 100 (or 1,000), even rounded
+    Then the upload is refused naming the row, and nothing is saved
+    """
+    indicator = _local(cast, unit=unit)
+    with pytest.raises(IndicatorError) as refused:
+        _upload(indicator, f"period,value,numerator,denominator\n{row}\n", cast)
+    assert "row 1: the value " in str(refused.value)
+    assert "does not agree with the numerator" in str(refused.value)
+    assert not Observation.objects.filter(indicator=indicator).exists()
+
+
+def test_the_refused_value_says_what_the_counts_give(cast: Cast) -> None:
+    indicator = _local(cast, unit=Unit.PERCENT)
+    with pytest.raises(IndicatorError) as refused:
+        _upload(indicator, "period,value,numerator,denominator\n2026-Q1,90,10,50\n", cast)
+    assert str(refused.value).splitlines()[1] == (
+        "row 1: the value 90 does not agree with the numerator 10 and the denominator 50, "
+        "which give 20 (10 divided by 50, times 100): correct one of them, or leave the value blank"
+    )
+
+
+@pytest.mark.parametrize("value", ["33", "33.3", "33.33", "33.333"])
+def test_a_value_rounded_to_the_decimals_given_is_accepted(cast: Cast, value: str) -> None:
+    indicator = _local(cast, unit=Unit.PERCENT)
+    _upload(indicator, f"period,value,numerator,denominator\n2026-Q1,{value},1,3\n", cast)
+    assert Observation.objects.get(indicator=indicator).value == float(value)
+
+
+def test_a_count_whose_numerator_is_another_number_is_refused(cast: Cast) -> None:
+    indicator = _local(cast, unit=Unit.COUNT)
+    with pytest.raises(
+        IndicatorError, match="row 1: the value 5 does not agree with the numerator 7"
+    ):
+        _upload(indicator, "period,value,numerator\n2026-Q1,5,7\n", cast)
+
+
+def test_a_value_typed_into_the_form_must_agree_with_its_counts(cast: Cast, as_user: Any) -> None:
+    indicator = _local(cast, unit=Unit.PERCENT)
+    url = f"/indicators/p/south-ayrshire/local/{indicator.key}/values/"
+    client = as_user(cast.lead_a)
+    response = client.post(
+        url, {"period": "2026-Q1", "value": "90", "numerator": "10", "denominator": "50"}
+    )
+    assert response.status_code == 200
+    assert "The value 90 does not agree with the numerator 10 and the denominator 50" in (
+        response.text
+    )
+    assert not Observation.objects.filter(indicator=indicator).exists()
+    client.post(url, {"period": "2026-Q1", "value": "20", "numerator": "10", "denominator": "50"})
+    assert Observation.objects.get(indicator=indicator).value == 20
+
+
+def test_it_refuses_a_column_it_does_not_take_naming_it(cast: Cast) -> None:
+    """
+    Given an upload with a council column (the measure is the partnership's own)
+    When it is uploaded
+    Then it is refused naming the column and the columns expected, and nothing is saved
+    """
+    indicator = _local(cast)
+    with pytest.raises(IndicatorError) as refused:
+        _upload(indicator, "period,value,council\n2024-Q1,10,Ayr\n", cast)
+    assert str(refused.value) == (
+        "The file has a column that a local measure does not take: council. The columns are "
+        "period, value, numerator and denominator (numerator and denominator optional)."
+    )
+    assert not Observation.objects.filter(indicator=indicator).exists()
+
+
+def test_it_refuses_a_row_with_more_cells_than_the_header(cast: Cast) -> None:
+    """
+    Given a row whose value has an unquoted thousands separator (2024-05, 1,234)
+    When it is uploaded
+    Then it is refused naming the row rather than saved as 1
+    """
+    indicator = _local(cast, frequency="monthly")
+    with pytest.raises(IndicatorError) as refused:
+        _upload(indicator, "period,value\n2024-04,7\n2024-05, 1,234\n", cast)
+    assert "row 2 has 3 cells but the header has 2 columns" in str(refused.value)
+    assert not Observation.objects.filter(indicator=indicator).exists()
+
+
+def test_empty_cells_after_the_last_column_are_allowed(cast: Cast) -> None:
+    indicator = _local(cast)
+    _upload(indicator, "period,value\n2024-Q1,10,,\n", cast)
+    assert Observation.objects.get(indicator=indicator).value == 10
+
+
+def test_rows_are_numbered_counting_blank_lines(cast: Cast) -> None:
+    indicator = _local(cast)
+    with pytest.raises(IndicatorError) as refused:
+        _upload(indicator, "period,value\n2024-Q1,10\n\n2024-Q2,ten\n", cast)
+    assert "row 3: value 'ten' is not a number" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"frequency": "monthly"},
+            "Frequency: the indicator already has figures by quarter (such as 2024-Q1), so it "
+            "cannot become monthly.",
+        ),
+        (
+            {"unit": "count", "chart": "xmr", "denominator": ""},
+            "Unit: the measure already has figures as a percentage, so its unit cannot change.",
+        ),
+    ],
+)
+def test_the_frequency_and_unit_of_a_measure_with_figures_cannot_change(
+    cast: Cast, as_user: Any, changes: dict[str, str], message: str
+) -> None:
+    """
+    Given a quarterly percentage measure with a value for 2024-Q1
+    When its editor makes it monthly, or a count
+    Then the change is refused naming the field, and the measure is unchanged
+    """
+    client = as_user(cast.lead_a)
+    client.post("/indicators/p/south-ayrshire/local/add/", DEFINITION)
+    indicator = Indicator.objects.get(title=DEFINITION["title"])
+    _upload(indicator, "period,numerator,denominator\n2024-Q1,30,40\n", cast)
+    response = client.post(
+        f"/indicators/p/south-ayrshire/local/{indicator.key}/edit/", {**DEFINITION, **changes}
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    indicator.refresh_from_db()
+    assert (indicator.frequency, indicator.unit) == ("quarterly", "percent")
+
+
+def test_the_frequency_and_unit_of_a_measure_without_figures_can_change(cast: Cast) -> None:
+    indicator = _local(cast, unit=Unit.PERCENT, frequency="quarterly")
+    services.local_indicator_update(
+        indicator=indicator, data={"frequency": "monthly", "unit": Unit.COUNT}
+    )
+    indicator.refresh_from_db()
+    assert (indicator.frequency, indicator.unit) == ("monthly", "count")
+
+
+def test_a_column_without_a_name_is_refused_when_it_holds_values(cast: Cast) -> None:
+    indicator = _local(cast)
+    _upload(indicator, "period,value,\n2024-Q1,10,\n", cast)  # an empty trailing column
+    with pytest.raises(IndicatorError, match="column 3 has no name in the header row, but row 1"):
+        _upload(indicator, "period,value,\n2024-Q2,10,x\n", cast)

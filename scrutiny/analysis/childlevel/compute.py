@@ -33,6 +33,9 @@ NO_YEARS = (
     "there are no years to compute: the years {first} to {last} are empty. "
     "Give --from and --to, or check the dates and population years in the files."
 )
+NOT_COVERED = (
+    "{option} {year} is {side} reporting year the files cover: they cover {first} to {last}"
+)
 NO_DATA = "there are no years to compute: the files have no dates and no population years"
 
 DEFAULT_MEMORY_LIMIT = "3GB"
@@ -81,7 +84,13 @@ def _resolve_years(
     """Without --from/--to: the reporting years from the earliest to the latest date in the two
     event files, limited to the years of the population file. A placement, episode or
     registration still open (blank end) goes on to the end of the data, which the files do not
-    give: then the last year is the last population year."""
+    give: then the last year is the last population year.
+
+    --from and --to must lie within the years the files cover: the same years, not limited by the
+    population file (a year without population has blank rates), so from the earliest event date
+    to the latest, or to the last population year if that is later while something is open.
+    Outside them the counts would be zeros, or open placements carried on into years the files
+    say nothing about."""
     dates = con.execute(
         """
         SELECT least(l.first_day, c.first_day), greatest(l.last_day, c.last_day),
@@ -101,18 +110,34 @@ def _resolve_years(
         """
     ).fetchone()
     years = con.execute("SELECT min(year), max(year) FROM pop").fetchone()
+    has_dates = bool(dates and dates[0] is not None)
+    has_population = bool(years and years[0] is not None)
+    if not (has_dates or has_population):
+        raise YearsError(NO_DATA)
     lows: list[int] = []
     highs: list[int] = []
-    has_population = bool(years and years[0] is not None)
-    if dates and dates[0] is not None:
-        lows.append(formats.reporting_year(dates[0]))
-        if not (dates[2] and has_population):
-            highs.append(formats.reporting_year(dates[1]))
     if years and has_population:
         lows.append(int(years[0]))
         highs.append(int(years[1]))
-    if (first_year is None and not lows) or (last_year is None and not highs):
-        raise YearsError(NO_DATA)
+    covered = (lows[0], highs[0]) if lows else (0, 0)
+    if dates and has_dates:
+        events = (formats.reporting_year(dates[0]), formats.reporting_year(dates[1]))
+        still_open = bool(dates[2]) and has_population
+        covered = (events[0], max(events[1], *highs) if still_open else events[1])
+        lows.append(events[0])
+        if not still_open:
+            highs.append(events[1])
+    for option, year in (("--from", first_year), ("--to", last_year)):
+        if year is not None and not covered[0] <= year <= covered[1]:
+            raise YearsError(
+                NOT_COVERED.format(
+                    option=option,
+                    year=year,
+                    side="before the first" if year < covered[0] else "after the last",
+                    first=covered[0],
+                    last=covered[1],
+                )
+            )
     first = first_year if first_year is not None else max(lows)
     last = last_year if last_year is not None else min(highs)
     if first > last:

@@ -45,10 +45,15 @@ from pathlib import Path
 import duckdb
 
 from scrutiny.analysis.childlevel import formats
+from scrutiny.tabular import DELIMITER_NAMES, delimiter
 
 MISSING_FILE = "the file does not exist"
 EMPTY_FILE = "the file is empty: it needs a header row"
 MISSING_COLUMNS = "missing column(s): {columns}"
+SEPARATED = (
+    "the file is separated by {separator}; expected commas between the columns, with the header "
+    "{columns}"
+)
 BAD_SHAPE = "line {line} (the header is line 1) has {found} fields where the header has {expected}"
 UNREADABLE = "the file cannot be read as CSV: {reason}"
 
@@ -348,6 +353,14 @@ def _header_of(path: Path, required: Sequence[str]) -> list[str] | Problem:
     header = [column.strip() for column in header]
     missing = [column for column in required if column not in header]
     if missing:
+        # A header read as one column may be one separated by semicolons (or tabs): say so,
+        # rather than that every column is missing.
+        separator = delimiter(",".join(header))
+        if separator != ",":
+            message = SEPARATED.format(
+                separator=DELIMITER_NAMES[separator], columns=",".join(required)
+            )
+            return Problem(name, None, None, None, message)
         return Problem(name, None, None, None, MISSING_COLUMNS.format(columns=", ".join(missing)))
     return header
 
