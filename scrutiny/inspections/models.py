@@ -128,7 +128,7 @@ class Inspection(models.Model):
         )
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.partnership_id}
+        return {"partnership_id": self.partnership_id, "inspection_id": self.pk}
 
 
 class TeamMember(models.Model):
@@ -169,7 +169,10 @@ class TeamMember(models.Model):
         return f"{self.name} ({self.get_role_display()})"
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }
 
 
 class StatusChange(models.Model):
@@ -223,7 +226,10 @@ class EvidenceItem(models.Model):
         return f"{self.get_kind_display()}: {self.source} ({self.date:%d %b %Y})"
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }
 
 
 class EvidenceFile(models.Model):
@@ -273,7 +279,10 @@ class Evaluation(models.Model):
         return f"{self.qi}: {self.grade or 'no grade'}"
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }
 
 
 class KeyStrength(models.Model):
@@ -290,7 +299,10 @@ class KeyStrength(models.Model):
         return self.text[:80]
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }
 
 
 class AreaForImprovement(models.Model):
@@ -320,7 +332,10 @@ class AreaForImprovement(models.Model):
         return self.inspection.partnership_id
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }
 
 
 class GoodPractice(models.Model):
@@ -338,7 +353,10 @@ class GoodPractice(models.Model):
         return self.title
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }
 
 
 class QASignOff(models.Model):
@@ -387,4 +405,7 @@ class FactualAccuracyComment(models.Model):
         return f"Comment on {self.section}: {self.comment[:60]}"
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.text import capfirst
 
+from scrutiny.accounts.selectors import AuditRow, audit_rows
 from scrutiny.analysis.grades import GradeCheck, grade_check
 from scrutiny.frameworks.models import QualityIndicator
 from scrutiny.inspections.models import (
+    AreaForImprovement,
     Evaluation,
     EvidenceItem,
+    GoodPractice,
     Inspection,
+    KeyStrength,
     Status,
     TeamMember,
 )
@@ -198,3 +205,77 @@ def qa_panel(*, inspection: Inspection) -> list[PanelRow]:
             )
         )
     return panel
+
+
+# What the draft report shows of each record: changes to other fields (who saved last, key
+# dates, the status) are not changes to the draft.
+DRAFT_FIELDS: dict[type[Model], tuple[str, ...]] = {
+    Inspection: (
+        "title",
+        "context",
+        "conclusion",
+        "progress_review_planned",
+        "progress_review_due",
+        "next_steps",
+        "records_read",
+        "staff_survey_responses",
+        "children_met",
+        "parents_met",
+        "young_people_working_well",
+        "young_people_get_better",
+    ),
+    Evaluation: ("qi", "grade", "narrative"),
+    KeyStrength: ("text",),
+    AreaForImprovement: ("number", "title", "text"),
+    GoodPractice: ("title", "text"),
+}
+
+
+@dataclass(frozen=True)
+class DraftChanges:
+    sent_at: datetime | None  # when the draft went to the partnership (None: not yet)
+    rows: list[AuditRow]
+
+
+def draft_changes(*, inspection: Inspection) -> DraftChanges:
+    """The changes to the draft report since it was last sent to the partnership for factual
+    accuracy, from the audit trail, oldest first."""
+    sent = (
+        inspection.status_changes.filter(to_status=Status.FACTUAL_ACCURACY)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if sent is None:
+        return DraftChanges(sent_at=None, rows=[])
+    types = ContentType.objects.get_for_models(*DRAFT_FIELDS)
+    labels = {
+        types[model].pk: {
+            capfirst(str(getattr(model._meta.get_field(name), "verbose_name", name)))
+            for name in names
+        }
+        for model, names in DRAFT_FIELDS.items()
+    }
+    entries = (
+        LogEntry.objects.filter(
+            additional_data__inspection_id=inspection.pk,
+            content_type__in=list(types.values()),
+            timestamp__gte=sent,
+        )
+        .select_related("actor", "content_type")
+        .order_by("timestamp", "pk")
+    )
+    published = (
+        inspection.status_changes.filter(to_status=Status.PUBLISHED, at__gte=sent)
+        .values_list("at", flat=True)
+        .first()
+    )
+    if published is not None:  # later changes belong to corrections, not to the draft
+        entries = entries.filter(timestamp__lt=published)
+    rows = []
+    for row in audit_rows(entries=entries):
+        wanted = labels[row.entry.content_type_id]
+        changes = [change for change in row.changes if change.label in wanted]
+        if changes:
+            rows.append(AuditRow(entry=row.entry, changes=changes))
+    return DraftChanges(sent_at=sent, rows=rows)

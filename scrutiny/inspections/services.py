@@ -435,12 +435,28 @@ def evaluation_save(
     return evaluation
 
 
+FINDINGS_LOCKED_AT_QA = (
+    "The draft is with quality assurance: findings are locked until it is signed off or returned."
+)
+FINDINGS_LOCKED_AT_FA = (
+    "The draft is with the partnership for factual accuracy: findings change only to apply an "
+    "accepted comment. Accept the comment first, then make the change."
+)
+
+
 def _require_findings_editable(inspection: Inspection) -> None:
-    if inspection.status in (Status.QUALITY_ASSURANCE, Status.FACTUAL_ACCURACY):
-        raise InspectionError(
-            "The draft is with quality assurance or the partnership: findings are locked until "
-            "it is returned."
-        )
+    """Findings are locked while quality assurance reads the draft. At factual accuracy they
+    change to correct the draft, once the team has accepted a comment saying what is wrong:
+    the comment, its reason and the audit trail record why the draft changed."""
+    if inspection.status == Status.QUALITY_ASSURANCE:
+        raise InspectionError(FINDINGS_LOCKED_AT_QA)
+    if (
+        inspection.status == Status.FACTUAL_ACCURACY
+        and not inspection.factual_accuracy_comments.filter(
+            response=FactualAccuracyComment.Response.ACCEPTED
+        ).exists()
+    ):
+        raise InspectionError(FINDINGS_LOCKED_AT_FA)
 
 
 @transaction.atomic

@@ -511,6 +511,7 @@ def factual_accuracy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             form=form,
             can_comment=can_comment and inspection.status == Status.FACTUAL_ACCURACY,
             response_form=FactualAccuracyResponseForm(),
+            changes=selectors.draft_changes(inspection=inspection),
         ),
     )
 
