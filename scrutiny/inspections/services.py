@@ -20,6 +20,7 @@ from scrutiny.accounts.models import User
 from scrutiny.errors import ServiceError
 from scrutiny.frameworks.models import QualityIndicator
 from scrutiny.inspections.models import (
+    KEY_DATES,
     AreaForImprovement,
     Evaluation,
     EvidenceFile,
@@ -225,6 +226,32 @@ def _evaluation_gaps(inspection: Inspection) -> list[str]:
     return gaps
 
 
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _record_date(inspection: Inspection, name: str, day: date) -> str:
+    """Record that the step of key date ``name`` happened on ``day``, replacing the planned
+    date. Earlier steps have happened by then, so a planned date of theirs later than ``day``
+    becomes ``day`` too: the dates stay in order. Returns what changed, for the history."""
+    names = [key for key, _ in KEY_DATES]
+    earlier = names[: names.index(name)]
+    labels = dict(KEY_DATES)
+    planned = getattr(inspection, name)
+    changes = []
+    if planned != day:
+        setattr(inspection, name, day)
+        changes.append(f"planned {_day(planned)}" if planned else "no date was planned")
+    for step in earlier:
+        value = getattr(inspection, step)
+        if value is not None and value > day:
+            setattr(inspection, step, day)
+            changes.append(f"{labels[step]} date {_day(value)} brought forward to {_day(day)}")
+    if changes:
+        inspection.save(update_fields=[name, *earlier])
+    return "; ".join(changes)[:300]
+
+
 def _record(inspection: Inspection, target: str, by: User, note: str = "") -> None:
     StatusChange.objects.create(
         inspection=inspection, from_status=inspection.status, to_status=target, by=by, note=note
@@ -247,17 +274,21 @@ def inspection_advance(*, inspection: Inspection, by: User) -> Inspection:
         raise InspectionError(
             f"It cannot move to '{Status(transition.target).label}' yet:", missing=missing
         )
-    if transition.target == Status.FACTUAL_ACCURACY and locked.draft_date is None:
-        locked.draft_date = timezone.localdate()
-        locked.save(update_fields=["draft_date"])
-    _record(locked, transition.target, by)
+    note = ""
+    if transition.target == Status.FACTUAL_ACCURACY:
+        note = _record_date(locked, "draft_date", timezone.localdate())
+    _record(locked, transition.target, by, note=note)
     inspection.refresh_from_db()
     return inspection
 
 
 @transaction.atomic
-def inspection_mark_published(*, inspection: Inspection, by: User) -> Inspection:
-    """The status change of publishing. Called by publishing, which also freezes the report."""
+def inspection_mark_published(
+    *, inspection: Inspection, by: User, on: date | None = None
+) -> Inspection:
+    """The status change of publishing, recording the day of publication (today, or ``on`` for
+    a report published before Scrutiny held it). Called by publishing, which also freezes the
+    report."""
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if locked.status != Status.FACTUAL_ACCURACY:
         raise InspectionError(
@@ -267,10 +298,8 @@ def inspection_mark_published(*, inspection: Inspection, by: User) -> Inspection
     missing = missing_for(locked, Status.PUBLISHED)
     if missing:
         raise InspectionError("It cannot be published yet:", missing=missing)
-    if locked.publication_date is None:
-        locked.publication_date = timezone.localdate()
-        locked.save(update_fields=["publication_date"])
-    _record(locked, Status.PUBLISHED, by)
+    note = _record_date(locked, "publication_date", on or timezone.localdate())
+    _record(locked, Status.PUBLISHED, by, note=note)
     inspection.refresh_from_db()
     return inspection
 
@@ -551,6 +580,12 @@ def qa_signoff_record(
     signoff = QASignOff.objects.create(
         inspection=locked, decision=decision, by=by, comments=comments.strip()
     )
+    today = timezone.localdate()
+    if decision == QASignOff.Decision.SIGNED_OFF and (
+        locked.qa_panel_date is None or locked.qa_panel_date > today
+    ):
+        # The panel has met: a later planned date gives way to the day of its sign-off.
+        _record_date(locked, "qa_panel_date", today)
     if decision == QASignOff.Decision.RETURNED:
         _record(locked, Status.EVALUATING, by, note="Returned by quality assurance")
     inspection.refresh_from_db()

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -143,9 +143,16 @@ def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk, "inspections.change_inspection")
     form = InspectionEditForm(request.POST or None, instance=inspection)
     if request.method == "POST" and form.is_valid():
-        messages.success(request, "Inspection details saved.")
-        form.save()
-        return redirect("inspections:detail", inspection.pk)
+        try:
+            services.inspection_update(
+                inspection=inspection,
+                **{name: form.cleaned_data[name] for name in form.changed_data},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Inspection details saved.")
+            return redirect("inspections:detail", inspection.pk)
     return render(request, "inspections/edit.html", _context(request, inspection, form=form))
 
 
