@@ -537,7 +537,9 @@ def _record_reading(
                 "readers": existing.readers if existing else "",
             },
         )
-    if request.method == "POST" and form.is_valid() and meta.is_valid():
+    # Both forms are validated, so every problem is listed at once.
+    answers_valid, meta_valid = form.is_valid(), meta.is_valid()
+    if request.method == "POST" and answers_valid and meta_valid:
         answers = {
             key: ("" if value is None else str(value)) for key, value in form.cleaned_data.items()
         }
@@ -581,6 +583,7 @@ def _record_reading(
             sample=sample,
             form=form,
             meta=meta,
+            error_forms=[f for f in (meta, form) if f.errors],
             sections=sections,
             existing=existing,
             recorded_on_behalf=bool(
