@@ -34,6 +34,7 @@ from scrutiny.inspections.models import (
     StatusChange,
     TeamMember,
 )
+from scrutiny.inspections.structure import report_sections
 
 
 class InspectionError(ServiceError):
@@ -175,11 +176,14 @@ def missing_for(inspection: Inspection, target: str) -> list[str]:
             missing.append("There are no key strengths.")
         if not inspection.areas_for_improvement.exists():
             missing.append("There are no areas for improvement.")
+        missing.extend(_text_gaps(inspection))
     elif target == Status.FACTUAL_ACCURACY:
         latest = inspection.qa_signoffs.order_by("-at").first()
         if latest is None or latest.decision != QASignOff.Decision.SIGNED_OFF:
             missing.append("Quality assurance has not signed off the draft.")
     elif target == Status.PUBLISHED:
+        missing.extend(_evaluation_gaps(inspection))
+        missing.extend(_text_gaps(inspection))
         pending = inspection.factual_accuracy_comments.filter(
             response=FactualAccuracyComment.Response.PENDING
         ).count()
@@ -189,6 +193,24 @@ def missing_for(inspection: Inspection, target: str) -> list[str]:
                 f"{'have' if pending != 1 else 'has'} no response."
             )
     return missing
+
+
+# The report's sections written by the team as one text each (the others are generated, or
+# lists checked on their own).
+WRITTEN_SECTIONS = {"context": "context", "conclusion": "conclusion"}
+
+
+def _text_gaps(inspection: Inspection) -> list[str]:
+    empty = [
+        section.heading
+        for section in report_sections(inspection)
+        if section.key in WRITTEN_SECTIONS
+        and not getattr(inspection, WRITTEN_SECTIONS[section.key]).strip()
+    ]
+    if not empty:
+        return []
+    sections = "1 report section has" if len(empty) == 1 else f"{len(empty)} report sections have"
+    return [f"{sections} no text: {'; '.join(empty)}."]
 
 
 def _count_qis(count: int) -> str:

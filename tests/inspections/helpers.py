@@ -63,6 +63,8 @@ def ready_for_qa(lead: User) -> Inspection:
         notification_date=date(2026, 1, 5),
         return_due_date=date(2026, 1, 26),
         records_review_date=date(2026, 3, 2),
+        context="A coastal council area.",
+        conclusion="Partners were well placed to improve.",
     )
     services.inspection_advance(inspection=inspection, by=lead)  # notified
     services.inspection_advance(inspection=inspection, by=lead)  # evidence
