@@ -122,8 +122,31 @@ def team_member_add(
 @transaction.atomic
 def team_member_remove(*, member: TeamMember) -> None:
     if member.role == TeamMember.Role.LEAD_INSPECTOR:
-        raise InspectionError("The lead inspector cannot be removed; add another lead first.")
+        raise InspectionError(
+            "The lead inspector cannot be removed: make another team member the lead first."
+        )
     member.delete()
+
+
+@transaction.atomic
+def team_lead_change(*, inspection: Inspection, member: TeamMember) -> TeamMember:
+    """Make ``member`` the lead inspector; the current lead stays on the team as an inspector.
+    Both changes are in the audit trail, with who made them."""
+    if member.inspection_id != inspection.pk:
+        raise InspectionError(f"{member.name} is not on this inspection's team.")
+    if member.role == TeamMember.Role.LEAD_INSPECTOR:
+        raise InspectionError(f"{member.name} is already the lead inspector.")
+    if member.user is None or not member.user.is_inspectorate or not member.user.is_active:
+        raise InspectionError(
+            f"{member.name} cannot lead: the lead inspector must be inspectorate staff with a "
+            "Scrutiny account."
+        )
+    for current in inspection.team.select_for_update().filter(role=TeamMember.Role.LEAD_INSPECTOR):
+        current.role = TeamMember.Role.INSPECTOR
+        current.save(update_fields=["role"])
+    member.role = TeamMember.Role.LEAD_INSPECTOR
+    member.save(update_fields=["role"])
+    return member
 
 
 # --- status transitions ----------------------------------------------------------------------

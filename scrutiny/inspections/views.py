@@ -198,6 +198,20 @@ def team_remove(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
     return redirect("inspections:detail", inspection.pk)
 
 
+@login_required
+@require_POST
+def team_make_lead(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk, "inspections.lead_inspection")
+    member = get_object_or_404(TeamMember, pk=member_pk, inspection=inspection)
+    try:
+        services.team_lead_change(inspection=inspection, member=member)
+    except InspectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{member.name} is now the lead inspector.")
+    return redirect("inspections:detail", inspection.pk)
+
+
 # --- evidence --------------------------------------------------------------------------------
 
 
