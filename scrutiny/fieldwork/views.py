@@ -881,6 +881,51 @@ def survey_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def survey_edit(request: AuthenticatedRequest, survey_pk: int) -> HttpResponse:
+    survey = _survey(request, survey_pk, "fieldwork.manage_surveys")
+    inspection = survey.inspection
+    has_responses = survey.responses.exists()
+    form = SurveyForm(
+        request.POST or None,
+        initial={
+            "instrument": survey.instrument_id,
+            "title": survey.title,
+            "opens_on": survey.opens_on,
+            "closes_on": survey.closes_on,
+        },
+    )
+    if has_responses:  # its responses answer these questions
+        form.fields["instrument"].disabled = True
+        form.fields["instrument"].help_text = "Fixed once responses are imported."
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_update(survey=survey, **form.cleaned_data)
+        except FieldworkError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Survey '{form.cleaned_data['title']}' saved.")
+            return redirect(survey)
+    return render(
+        request,
+        "fieldwork/survey_edit.html",
+        _context(request, inspection, form=form, survey=survey),
+    )
+
+
+@login_required
+@require_POST
+def survey_delete(request: AuthenticatedRequest, survey_pk: int) -> HttpResponse:
+    survey = _survey(request, survey_pk, "fieldwork.manage_surveys")
+    try:
+        services.survey_delete(survey=survey)
+    except FieldworkError as error:
+        messages.error(request, str(error))
+        return redirect(survey)
+    messages.success(request, f"Survey '{survey.title}' deleted.")
+    return redirect("fieldwork:surveys", survey.inspection_id)
+
+
+@login_required
 def survey_detail(request: AuthenticatedRequest, survey_pk: int) -> HttpResponse:
     survey = _survey(request, survey_pk, "fieldwork.view_survey_results")
     inspection = survey.inspection
