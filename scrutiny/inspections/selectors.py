@@ -33,17 +33,17 @@ class PlanStep:
     week: int
     label: str
     field: str | None
-    done_at: str
+    done_at: str  # the status the inspection has reached once the step is done
 
 
 WEEK_PLAN: tuple[PlanStep, ...] = (
     PlanStep(1, "Notification", "notification_date", Status.NOTIFIED),
-    PlanStep(3, "Pre-inspection return due", "return_due_date", Status.EVIDENCE),
+    PlanStep(3, "Pre-inspection return due", "return_due_date", Status.NOTIFIED),
     PlanStep(4, "Documents in, surveys open", None, Status.EVIDENCE),
     PlanStep(8, "Records review", "records_review_date", Status.EVALUATING),
     PlanStep(12, "On-site", "onsite_date", Status.EVALUATING),
     PlanStep(
-        17, "Quality and consistency panel, first draft", "qa_panel_date", Status.FACTUAL_ACCURACY
+        17, "Quality and consistency panel, first draft", "qa_panel_date", Status.QUALITY_ASSURANCE
     ),
     PlanStep(20, "Draft (embargoed) to the partnership", "draft_date", Status.FACTUAL_ACCURACY),
     PlanStep(21, "Publication", "publication_date", Status.PUBLISHED),
@@ -60,16 +60,42 @@ class TimelineRow:
     behind_plan: bool
 
 
+def _happened(inspection: Inspection, step: PlanStep, today: date) -> bool:
+    """Whether a step is done, from what Scrutiny holds about it: the return imported, documents
+    logged or a survey opened, a sign-off recorded, a transition made; a visit once its day has
+    passed (and the inspection has got that far)."""
+    if step.field == "return_due_date":
+        # fieldwork's returns (by relation name: inspections imports no other app)
+        returns = getattr(inspection, "returns", None)
+        return bool(returns is not None and returns.exists())
+    if not inspection.status_reached(step.done_at):
+        return False
+    if step.field is None:  # documents in, surveys open
+        surveys = getattr(inspection, "surveys", None)
+        return inspection.evidence.exists() or bool(
+            surveys is not None and surveys.filter(opens_on__lte=today).exists()
+        )
+    if step.field in ("records_review_date", "onsite_date"):
+        day = getattr(inspection, step.field)
+        return day is not None and day < today
+    if step.field == "qa_panel_date":
+        return inspection.status_reached(Status.FACTUAL_ACCURACY) or (
+            inspection.qa_signoffs.filter(decision="signed_off").exists()
+        )
+    return True
+
+
 def inspection_timeline(*, inspection: Inspection, today: date | None = None) -> list[TimelineRow]:
-    """Each step of the week plan: its standard date (from notification), the planned date,
-    whether it is done (the status has reached it), and whether it is late."""
+    """Each step of the week plan: its standard date (from notification), the planned date
+    (the actual one once the draft is sent or the report published), whether it is done (from
+    what happened, see ``_happened``), and whether it is late."""
     today = today or timezone.localdate()
     start = inspection.notification_date
     rows = []
     for step in WEEK_PLAN:
         standard = start + timedelta(weeks=step.week - 1) if start else None
         planned = getattr(inspection, step.field) if step.field else None
-        done = inspection.status_reached(step.done_at)
+        done = _happened(inspection, step, today)
         due = planned or standard
         rows.append(
             TimelineRow(

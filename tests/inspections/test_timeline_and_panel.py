@@ -7,6 +7,7 @@ import pytest
 from scrutiny.inspections import selectors
 from scrutiny.inspections.models import Evaluation, Status
 from tests import factories
+from tests.fieldwork.helpers import import_return
 from tests.inspections import helpers
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,39 @@ def test_the_panel_flags_a_narrative_out_of_line_with_its_grade() -> None:
     assert row.check is not None and row.check.flagged
     fine = next(r for r in selectors.qa_panel(inspection=draft) if r.qi != qi)
     assert fine.check is not None and not fine.check.flagged
+
+
+def test_the_timeline_marks_steps_done_by_what_happened() -> None:
+    """
+    Given an inspection at evaluating with no return imported, no survey or evidence, and its
+    on-site visit planned for next month
+    When the timeline is read
+    Then the return, the documents and the on-site visit are not done; the records review, whose
+    day has passed, is
+    """
+    inspection = factories.inspection(
+        status=Status.EVALUATING,
+        notification_date=date(2026, 1, 5),
+        return_due_date=date(2026, 1, 26),
+        records_review_date=date(2026, 3, 2),
+        onsite_date=date(2026, 4, 20),
+    )
+    rows = {
+        row.step.label: row
+        for row in selectors.inspection_timeline(inspection=inspection, today=date(2026, 3, 20))
+    }
+    assert not rows["Pre-inspection return due"].done
+    assert rows["Pre-inspection return due"].late
+    assert not rows["Documents in, surveys open"].done
+    assert rows["Records review"].done
+    assert not rows["On-site"].done and not rows["On-site"].late
+
+    lead = helpers.lead_inspector()
+    import_return(inspection, lead)
+    helpers.add_evidence(inspection, lead)
+    rows = {
+        row.step.label: row
+        for row in selectors.inspection_timeline(inspection=inspection, today=date(2026, 3, 20))
+    }
+    assert rows["Pre-inspection return due"].done
+    assert rows["Documents in, surveys open"].done
