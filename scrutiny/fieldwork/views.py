@@ -148,9 +148,13 @@ def return_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             kept = selectors.sample_of(inspection=inspection)
+            current = selectors.current_return(inspection=inspection)
+            children = getattr(current, "distinct_children", stored.children_count)
+            entries = stored.children_count
             messages.success(
                 request,
-                f"Return imported: {stored.children_count} children on the lists, as at "
+                f"Return imported: {children} child{'' if children == 1 else 'ren'} on the lists, "
+                f"in {entries} entr{'y' if entries == 1 else 'ies'}, as at "
                 f"{stored.as_at:%d %B %Y}."
                 + (
                     " The sample stays on the return it was drawn from, as at "

@@ -16,6 +16,7 @@ from scrutiny.inspections.models import (
     QASignOff,
     TeamMember,
 )
+from scrutiny.inspections.services import GRADE_RANGE
 from scrutiny.places.models import Partnership
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -152,7 +153,11 @@ GRADE_CHOICES = [
 
 class EvaluationForm(forms.Form):
     grade = forms.TypedChoiceField(
-        choices=GRADE_CHOICES, coerce=int, empty_value=None, required=False
+        choices=GRADE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": GRADE_RANGE},
     )
     narrative = forms.CharField(
         label="Evaluative narrative", widget=forms.Textarea(attrs={"rows": 10}), required=False

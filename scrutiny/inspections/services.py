@@ -424,6 +424,11 @@ def evidence_add(
     uploads: Sequence[Upload] = (),
 ) -> EvidenceItem:
     _require_editable(inspection)
+    if date > timezone.localdate():
+        raise InspectionError(
+            f"The evidence date ({_day(date)}) is in the future: give the day the evidence was "
+            "gathered."
+        )
     qis = list(qis)
     if not qis:
         raise InspectionError("Link the evidence to at least one quality indicator.")
@@ -613,6 +618,15 @@ def good_practice_delete(*, example: GoodPractice) -> None:
 # --- quality assurance and factual accuracy ----------------------------------------------------
 
 
+def qa_signed_off(inspection: Inspection) -> QASignOff | None:
+    """The sign-off of the draft now at quality assurance, if QA has signed it off (the latest
+    decision: a return starts the next submission afresh)."""
+    latest = inspection.qa_signoffs.select_related("by").order_by("-at", "-pk").first()
+    if latest is not None and latest.decision == QASignOff.Decision.SIGNED_OFF:
+        return latest
+    return None
+
+
 @transaction.atomic
 def qa_signoff_record(
     *, inspection: Inspection, by: User, decision: str, comments: str
@@ -620,6 +634,12 @@ def qa_signoff_record(
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if locked.status != Status.QUALITY_ASSURANCE:
         raise InspectionError("Only a draft at quality assurance can be signed off or returned.")
+    latest = qa_signed_off(locked)
+    if latest is not None:
+        raise InspectionError(
+            f"Quality assurance has already signed off this draft ({latest.by}, "
+            f"{_day(timezone.localdate(latest.at))}): it goes to the partnership next."
+        )
     if decision == QASignOff.Decision.RETURNED and not comments.strip():
         raise InspectionError("Say why the draft is returned, so the team knows what to change.")
     signoff = QASignOff.objects.create(

@@ -491,7 +491,9 @@ def quality_assurance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             panel=selectors.qa_panel(inspection=inspection),
             signoffs=inspection.qa_signoffs.select_related("by"),
             form=form,
-            can_sign=can_sign and inspection.status == Status.QUALITY_ASSURANCE,
+            can_sign=can_sign
+            and inspection.status == Status.QUALITY_ASSURANCE
+            and services.qa_signed_off(inspection) is None,
         ),
     )
 

@@ -101,3 +101,35 @@ def test_the_timeline_marks_steps_done_by_what_happened() -> None:
     }
     assert rows["Pre-inspection return due"].done
     assert rows["Documents in, surveys open"].done
+
+
+def test_quality_assurance_decides_once_per_submission(cast) -> None:
+    """
+    Given a draft QA has signed off, not yet sent to the partnership
+    When QA opens the panel again, or posts a second decision
+    Then no decision form is shown and the second decision is refused
+    """
+    from django.test import Client
+    from django.urls import reverse
+
+    from scrutiny.inspections import services
+    from scrutiny.inspections.models import QASignOff
+    from scrutiny.inspections.services import InspectionError
+
+    lead = helpers.lead_inspector()
+    inspection = helpers.ready_for_qa(lead)
+    services.inspection_advance(inspection=inspection, by=lead)
+    client = Client()
+    client.force_login(cast.qa)
+    url = reverse("inspections:quality-assurance", args=[inspection.pk])
+    assert 'name="decision"' in client.get(url).content.decode()
+    services.qa_signoff_record(
+        inspection=inspection, by=cast.qa, decision=QASignOff.Decision.SIGNED_OFF, comments=""
+    )
+    assert 'name="decision"' not in client.get(url).content.decode()
+    for decision in QASignOff.Decision.values:
+        with pytest.raises(InspectionError, match="already signed off"):
+            services.qa_signoff_record(
+                inspection=inspection, by=cast.qa, decision=decision, comments="Second thoughts."
+            )
+    assert inspection.qa_signoffs.count() == 1
