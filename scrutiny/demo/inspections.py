@@ -370,8 +370,8 @@ def build_south_ayrshire() -> None:
 def _publish_on(inspection: Inspection, by: User) -> None:
     """Publish, dated on the inspection's publication date (the demo's reports are historical):
     the version and the status change, as if Scrutiny had held the report then."""
-    inspection_publish(inspection=inspection, by=by)
     day = inspection.publication_date
+    inspection_publish(inspection=inspection, by=by, on=day)
     if day is None:
         return
     ReportVersion.objects.filter(inspection=inspection).update(published_at=_at(day))

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from scrutiny.accounts.models import PARTNERSHIP_ROLES, Role, User
@@ -852,6 +852,69 @@ def survey_create(
         closes_on=closes_on,
         created_by=by,
     )
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _responses(count: int) -> str:
+    return f"{count} response" if count == 1 else f"{count} responses"
+
+
+@transaction.atomic
+def survey_update(
+    *,
+    survey: Survey,
+    title: str,
+    opens_on: date | None = None,
+    closes_on: date | None = None,
+    instrument: SurveyInstrument | None = None,
+) -> Survey:
+    """Correct a survey's title and dates (and its questions while it has no responses). Dates
+    must still hold every response imported."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    _require_editable(survey.inspection)
+    if not title.strip():
+        raise FieldworkError("Give the survey a title.")
+    if opens_on and closes_on and closes_on < opens_on:
+        raise FieldworkError("The survey must close on or after the day it opens.")
+    span = survey.responses.aggregate(
+        count=Count("pk"), first=Min("submitted_at"), last=Max("submitted_at")
+    )
+    if instrument is not None and instrument != survey.instrument and span["count"]:
+        raise FieldworkError(
+            f"It has {_responses(span['count'])} to its questions: you "
+            "cannot change the survey's questions (remove the imports first)."
+        )
+    if span["count"]:
+        first = timezone.localtime(span["first"]).date()
+        last = timezone.localtime(span["last"]).date()
+        if (opens_on and first < opens_on) or (closes_on and last > closes_on):
+            raise FieldworkError(
+                f"Its {_responses(span['count'])} "
+                f"{'was' if span['count'] == 1 else 'were'} submitted from {_day(first)} to "
+                f"{_day(last)}: the survey must be open on each of those days."
+            )
+    survey.title = title.strip()[:200]
+    survey.opens_on, survey.closes_on = opens_on, closes_on
+    if instrument is not None:
+        survey.instrument = instrument
+    survey.save(update_fields=["title", "opens_on", "closes_on", "instrument"])
+    return survey
+
+
+@transaction.atomic
+def survey_delete(*, survey: Survey) -> None:
+    """Delete a survey that has no responses (a mistake, or one that never ran)."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    _require_editable(survey.inspection)
+    count = survey.responses.count()
+    if count:
+        raise FieldworkError(
+            f"'{survey.title}' has {_responses(count)}: remove its imports first, then delete it."
+        )
+    survey.delete()
 
 
 def read_export(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:

@@ -148,9 +148,13 @@ def return_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             kept = selectors.sample_of(inspection=inspection)
+            current = selectors.current_return(inspection=inspection)
+            children = getattr(current, "distinct_children", stored.children_count)
+            entries = stored.children_count
             messages.success(
                 request,
-                f"Return imported: {stored.children_count} children on the lists, as at "
+                f"Return imported: {children} child{'' if children == 1 else 'ren'} on the lists, "
+                f"in {entries} entr{'y' if entries == 1 else 'ies'}, as at "
                 f"{stored.as_at:%d %B %Y}."
                 + (
                     " The sample stays on the return it was drawn from, as at "
@@ -537,7 +541,9 @@ def _record_reading(
                 "readers": existing.readers if existing else "",
             },
         )
-    if request.method == "POST" and form.is_valid() and meta.is_valid():
+    # Both forms are validated, so every problem is listed at once.
+    answers_valid, meta_valid = form.is_valid(), meta.is_valid()
+    if request.method == "POST" and answers_valid and meta_valid:
         answers = {
             key: ("" if value is None else str(value)) for key, value in form.cleaned_data.items()
         }
@@ -581,6 +587,7 @@ def _record_reading(
             sample=sample,
             form=form,
             meta=meta,
+            error_forms=[f for f in (meta, form) if f.errors],
             sections=sections,
             existing=existing,
             recorded_on_behalf=bool(
@@ -875,6 +882,51 @@ def survey_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Survey '{survey.title}' added.")
             return redirect(survey)
     return render(request, "fieldwork/survey_add.html", _context(request, inspection, form=form))
+
+
+@login_required
+def survey_edit(request: AuthenticatedRequest, survey_pk: int) -> HttpResponse:
+    survey = _survey(request, survey_pk, "fieldwork.manage_surveys")
+    inspection = survey.inspection
+    has_responses = survey.responses.exists()
+    form = SurveyForm(
+        request.POST or None,
+        initial={
+            "instrument": survey.instrument_id,
+            "title": survey.title,
+            "opens_on": survey.opens_on,
+            "closes_on": survey.closes_on,
+        },
+    )
+    if has_responses:  # its responses answer these questions
+        form.fields["instrument"].disabled = True
+        form.fields["instrument"].help_text = "Fixed once responses are imported."
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_update(survey=survey, **form.cleaned_data)
+        except FieldworkError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Survey '{form.cleaned_data['title']}' saved.")
+            return redirect(survey)
+    return render(
+        request,
+        "fieldwork/survey_edit.html",
+        _context(request, inspection, form=form, survey=survey),
+    )
+
+
+@login_required
+@require_POST
+def survey_delete(request: AuthenticatedRequest, survey_pk: int) -> HttpResponse:
+    survey = _survey(request, survey_pk, "fieldwork.manage_surveys")
+    try:
+        services.survey_delete(survey=survey)
+    except FieldworkError as error:
+        messages.error(request, str(error))
+        return redirect(survey)
+    messages.success(request, f"Survey '{survey.title}' deleted.")
+    return redirect("fieldwork:surveys", survey.inspection_id)
 
 
 @login_required

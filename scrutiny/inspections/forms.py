@@ -7,6 +7,8 @@ from django import forms
 from scrutiny.accounts.models import INSPECTORATE_ROLES, Role, User
 from scrutiny.frameworks.models import QualityIndicator
 from scrutiny.inspections.models import (
+    KEY_DATES,
+    RECORDED_DATES,
     EvidenceItem,
     FactualAccuracyComment,
     Inspection,
@@ -14,18 +16,11 @@ from scrutiny.inspections.models import (
     QASignOff,
     TeamMember,
 )
+from scrutiny.inspections.services import GRADE_RANGE
 from scrutiny.places.models import Partnership
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-KEY_DATES = [
-    "notification_date",
-    "return_due_date",
-    "records_review_date",
-    "onsite_date",
-    "qa_panel_date",
-    "draft_date",
-    "publication_date",
-]
+KEY_DATE_FIELDS = [name for name, _ in KEY_DATES]
 
 
 class QIChoiceField(forms.ModelMultipleChoiceField):
@@ -57,7 +52,7 @@ class InspectionEditForm(forms.ModelForm):
         model = Inspection
         fields = [
             "title",
-            *KEY_DATES,
+            *KEY_DATE_FIELDS,
             "context",
             "conclusion",
             "progress_review_planned",
@@ -71,7 +66,7 @@ class InspectionEditForm(forms.ModelForm):
             "young_people_get_better",
         ]
         widgets = {
-            **dict.fromkeys(KEY_DATES, DATE),
+            **dict.fromkeys(KEY_DATE_FIELDS, DATE),
             "progress_review_due": DATE,
             "context": forms.Textarea(attrs={"rows": 6}),
             "conclusion": forms.Textarea(attrs={"rows": 5}),
@@ -79,6 +74,14 @@ class InspectionEditForm(forms.ModelForm):
             "young_people_working_well": forms.Textarea(attrs={"rows": 5}),
             "young_people_get_better": forms.Textarea(attrs={"rows": 5}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The day the draft was sent and the day of publication are facts once they happen.
+        for name, status in RECORDED_DATES.items():
+            if self.instance.status_reached(status) and getattr(self.instance, name):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Recorded by Scrutiny when it happened."
 
 
 class TeamMemberForm(forms.Form):
@@ -150,7 +153,11 @@ GRADE_CHOICES = [
 
 class EvaluationForm(forms.Form):
     grade = forms.TypedChoiceField(
-        choices=GRADE_CHOICES, coerce=int, empty_value=None, required=False
+        choices=GRADE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": GRADE_RANGE},
     )
     narrative = forms.CharField(
         label="Evaluative narrative", widget=forms.Textarea(attrs={"rows": 10}), required=False

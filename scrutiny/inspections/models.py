@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from itertools import pairwise
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +29,24 @@ class Status(models.TextChoices):
 
 
 STATUS_ORDER = [s.value for s in Status]
+
+# The key dates in the order the steps happen, with the words messages use for them.
+KEY_DATES: tuple[tuple[str, str], ...] = (
+    ("notification_date", "notification"),
+    ("return_due_date", "pre-inspection return due"),
+    ("records_review_date", "records review"),
+    ("onsite_date", "on-site"),
+    ("qa_panel_date", "quality and consistency panel"),
+    ("draft_date", "draft to partnership"),
+    ("publication_date", "publication"),
+)
+
+# Dates Scrutiny records on the day the step happens (planned until then): the status from
+# which each one is a fact.
+RECORDED_DATES: dict[str, str] = {
+    "draft_date": Status.FACTUAL_ACCURACY,
+    "publication_date": Status.PUBLISHED,
+}
 
 
 class Inspection(models.Model):
@@ -87,25 +104,40 @@ class Inspection(models.Model):
         return self.title
 
     def clean(self) -> None:
-        dated = [
-            (label, value)
-            for label, value in (
-                ("notification", self.notification_date),
-                ("pre-inspection return due", self.return_due_date),
-                ("records review", self.records_review_date),
-                ("on-site", self.onsite_date),
-                ("quality and consistency panel", self.qa_panel_date),
-                ("draft to partnership", self.draft_date),
-                ("publication", self.publication_date),
-            )
-            if value is not None
-        ]
-        for (first_label, first), (second_label, second) in pairwise(dated):
-            if second < first:
+        stored = (
+            Inspection.objects.filter(pk=self.pk).values(*(name for name, _ in KEY_DATES)).first()
+            if self.pk
+            else None
+        )
+        changed = {
+            name for name, _ in KEY_DATES if stored is None or stored[name] != getattr(self, name)
+        }
+        for name, status in RECORDED_DATES.items():
+            recorded = stored[name] if stored is not None else None
+            if name in changed and recorded is not None and self.status_reached(status):
                 raise ValidationError(
-                    f"The {second_label} date ({second:%d %B %Y}) is before the "
-                    f"{first_label} date ({first:%d %B %Y}): key dates must be in order."
+                    {
+                        name: f"This date was recorded when it happened "
+                        f"({recorded:%-d %B %Y}): it cannot be changed."
+                    }
                 )
+        # Only the dates being changed are checked against the others, so dates stored out of
+        # order never block an unrelated change.
+        dated = [(name, label, getattr(self, name)) for name, label in KEY_DATES]
+        for index, (first_name, first_label, first) in enumerate(dated):
+            for second_name, second_label, second in dated[index + 1 :]:
+                if first is None or second is None or second >= first:
+                    continue
+                if second_name in changed or first_name in changed:
+                    raise ValidationError(
+                        {
+                            (second_name if second_name in changed else first_name): (
+                                f"The {second_label} date ({second:%-d %B %Y}) is before the "
+                                f"{first_label} date ({first:%-d %B %Y}): key dates must be in "
+                                "order."
+                            )
+                        }
+                    )
         if self.progress_review_planned and self.progress_review_due is None:
             raise ValidationError(
                 {"progress_review_due": "Give the date when a progress review is planned."}
@@ -128,7 +160,7 @@ class Inspection(models.Model):
         )
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.partnership_id}
+        return {"partnership_id": self.partnership_id, "inspection_id": self.pk}
 
 
 class TeamMember(models.Model):
@@ -169,7 +201,10 @@ class TeamMember(models.Model):
         return f"{self.name} ({self.get_role_display()})"
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }
 
 
 class StatusChange(models.Model):
@@ -223,7 +258,10 @@ class EvidenceItem(models.Model):
         return f"{self.get_kind_display()}: {self.source} ({self.date:%d %b %Y})"
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }
 
 
 class EvidenceFile(models.Model):
@@ -273,7 +311,10 @@ class Evaluation(models.Model):
         return f"{self.qi}: {self.grade or 'no grade'}"
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }
 
 
 class KeyStrength(models.Model):
@@ -290,7 +331,10 @@ class KeyStrength(models.Model):
         return self.text[:80]
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }
 
 
 class AreaForImprovement(models.Model):
@@ -320,7 +364,10 @@ class AreaForImprovement(models.Model):
         return self.inspection.partnership_id
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }
 
 
 class GoodPractice(models.Model):
@@ -338,7 +385,10 @@ class GoodPractice(models.Model):
         return self.title
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }
 
 
 class QASignOff(models.Model):
@@ -387,4 +437,7 @@ class FactualAccuracyComment(models.Model):
         return f"Comment on {self.section}: {self.comment[:60]}"
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"partnership_id": self.inspection.partnership_id}
+        return {
+            "partnership_id": self.inspection.partnership_id,
+            "inspection_id": self.inspection_id,
+        }

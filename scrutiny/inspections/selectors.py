@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.text import capfirst
 
+from scrutiny.accounts.selectors import AuditRow, audit_rows
 from scrutiny.analysis.grades import GradeCheck, grade_check
 from scrutiny.frameworks.models import QualityIndicator
 from scrutiny.inspections.models import (
+    AreaForImprovement,
     Evaluation,
     EvidenceItem,
+    GoodPractice,
     Inspection,
+    KeyStrength,
     Status,
     TeamMember,
 )
@@ -26,17 +33,17 @@ class PlanStep:
     week: int
     label: str
     field: str | None
-    done_at: str
+    done_at: str  # the status the inspection has reached once the step is done
 
 
 WEEK_PLAN: tuple[PlanStep, ...] = (
     PlanStep(1, "Notification", "notification_date", Status.NOTIFIED),
-    PlanStep(3, "Pre-inspection return due", "return_due_date", Status.EVIDENCE),
+    PlanStep(3, "Pre-inspection return due", "return_due_date", Status.NOTIFIED),
     PlanStep(4, "Documents in, surveys open", None, Status.EVIDENCE),
     PlanStep(8, "Records review", "records_review_date", Status.EVALUATING),
     PlanStep(12, "On-site", "onsite_date", Status.EVALUATING),
     PlanStep(
-        17, "Quality and consistency panel, first draft", "qa_panel_date", Status.FACTUAL_ACCURACY
+        17, "Quality and consistency panel, first draft", "qa_panel_date", Status.QUALITY_ASSURANCE
     ),
     PlanStep(20, "Draft (embargoed) to the partnership", "draft_date", Status.FACTUAL_ACCURACY),
     PlanStep(21, "Publication", "publication_date", Status.PUBLISHED),
@@ -53,16 +60,42 @@ class TimelineRow:
     behind_plan: bool
 
 
+def _happened(inspection: Inspection, step: PlanStep, today: date) -> bool:
+    """Whether a step is done, from what Scrutiny holds about it: the return imported, documents
+    logged or a survey opened, a sign-off recorded, a transition made; a visit once its day has
+    passed (and the inspection has got that far)."""
+    if step.field == "return_due_date":
+        # fieldwork's returns (by relation name: inspections imports no other app)
+        returns = getattr(inspection, "returns", None)
+        return bool(returns is not None and returns.exists())
+    if not inspection.status_reached(step.done_at):
+        return False
+    if step.field is None:  # documents in, surveys open
+        surveys = getattr(inspection, "surveys", None)
+        return inspection.evidence.exists() or bool(
+            surveys is not None and surveys.filter(opens_on__lte=today).exists()
+        )
+    if step.field in ("records_review_date", "onsite_date"):
+        day = getattr(inspection, step.field)
+        return day is not None and day < today
+    if step.field == "qa_panel_date":
+        return inspection.status_reached(Status.FACTUAL_ACCURACY) or (
+            inspection.qa_signoffs.filter(decision="signed_off").exists()
+        )
+    return True
+
+
 def inspection_timeline(*, inspection: Inspection, today: date | None = None) -> list[TimelineRow]:
-    """Each step of the week plan: its standard date (from notification), the planned date,
-    whether it is done (the status has reached it), and whether it is late."""
+    """Each step of the week plan: its standard date (from notification), the planned date
+    (the actual one once the draft is sent or the report published), whether it is done (from
+    what happened, see ``_happened``), and whether it is late."""
     today = today or timezone.localdate()
     start = inspection.notification_date
     rows = []
     for step in WEEK_PLAN:
         standard = start + timedelta(weeks=step.week - 1) if start else None
         planned = getattr(inspection, step.field) if step.field else None
-        done = inspection.status_reached(step.done_at)
+        done = _happened(inspection, step, today)
         due = planned or standard
         rows.append(
             TimelineRow(
@@ -198,3 +231,77 @@ def qa_panel(*, inspection: Inspection) -> list[PanelRow]:
             )
         )
     return panel
+
+
+# What the draft report shows of each record: changes to other fields (who saved last, key
+# dates, the status) are not changes to the draft.
+DRAFT_FIELDS: dict[type[Model], tuple[str, ...]] = {
+    Inspection: (
+        "title",
+        "context",
+        "conclusion",
+        "progress_review_planned",
+        "progress_review_due",
+        "next_steps",
+        "records_read",
+        "staff_survey_responses",
+        "children_met",
+        "parents_met",
+        "young_people_working_well",
+        "young_people_get_better",
+    ),
+    Evaluation: ("qi", "grade", "narrative"),
+    KeyStrength: ("text",),
+    AreaForImprovement: ("number", "title", "text"),
+    GoodPractice: ("title", "text"),
+}
+
+
+@dataclass(frozen=True)
+class DraftChanges:
+    sent_at: datetime | None  # when the draft went to the partnership (None: not yet)
+    rows: list[AuditRow]
+
+
+def draft_changes(*, inspection: Inspection) -> DraftChanges:
+    """The changes to the draft report since it was last sent to the partnership for factual
+    accuracy, from the audit trail, oldest first."""
+    sent = (
+        inspection.status_changes.filter(to_status=Status.FACTUAL_ACCURACY)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if sent is None:
+        return DraftChanges(sent_at=None, rows=[])
+    types = ContentType.objects.get_for_models(*DRAFT_FIELDS)
+    labels = {
+        types[model].pk: {
+            capfirst(str(getattr(model._meta.get_field(name), "verbose_name", name)))
+            for name in names
+        }
+        for model, names in DRAFT_FIELDS.items()
+    }
+    entries = (
+        LogEntry.objects.filter(
+            additional_data__inspection_id=inspection.pk,
+            content_type__in=list(types.values()),
+            timestamp__gte=sent,
+        )
+        .select_related("actor", "content_type")
+        .order_by("timestamp", "pk")
+    )
+    published = (
+        inspection.status_changes.filter(to_status=Status.PUBLISHED, at__gte=sent)
+        .values_list("at", flat=True)
+        .first()
+    )
+    if published is not None:  # later changes belong to corrections, not to the draft
+        entries = entries.filter(timestamp__lt=published)
+    rows = []
+    for row in audit_rows(entries=entries):
+        wanted = labels[row.entry.content_type_id]
+        changes = [change for change in row.changes if change.label in wanted]
+        if changes:
+            rows.append(AuditRow(entry=row.entry, changes=changes))
+    return DraftChanges(sent_at=sent, rows=rows)

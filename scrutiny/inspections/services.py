@@ -20,6 +20,7 @@ from scrutiny.accounts.models import User
 from scrutiny.errors import ServiceError
 from scrutiny.frameworks.models import QualityIndicator
 from scrutiny.inspections.models import (
+    KEY_DATES,
     AreaForImprovement,
     Evaluation,
     EvidenceFile,
@@ -33,6 +34,7 @@ from scrutiny.inspections.models import (
     StatusChange,
     TeamMember,
 )
+from scrutiny.inspections.structure import report_sections
 
 
 class InspectionError(ServiceError):
@@ -120,8 +122,31 @@ def team_member_add(
 @transaction.atomic
 def team_member_remove(*, member: TeamMember) -> None:
     if member.role == TeamMember.Role.LEAD_INSPECTOR:
-        raise InspectionError("The lead inspector cannot be removed; add another lead first.")
+        raise InspectionError(
+            "The lead inspector cannot be removed: make another team member the lead first."
+        )
     member.delete()
+
+
+@transaction.atomic
+def team_lead_change(*, inspection: Inspection, member: TeamMember) -> TeamMember:
+    """Make ``member`` the lead inspector; the current lead stays on the team as an inspector.
+    Both changes are in the audit trail, with who made them."""
+    if member.inspection_id != inspection.pk:
+        raise InspectionError(f"{member.name} is not on this inspection's team.")
+    if member.role == TeamMember.Role.LEAD_INSPECTOR:
+        raise InspectionError(f"{member.name} is already the lead inspector.")
+    if member.user is None or not member.user.is_inspectorate or not member.user.is_active:
+        raise InspectionError(
+            f"{member.name} cannot lead: the lead inspector must be inspectorate staff with a "
+            "Scrutiny account."
+        )
+    for current in inspection.team.select_for_update().filter(role=TeamMember.Role.LEAD_INSPECTOR):
+        current.role = TeamMember.Role.INSPECTOR
+        current.save(update_fields=["role"])
+    member.role = TeamMember.Role.LEAD_INSPECTOR
+    member.save(update_fields=["role"])
+    return member
 
 
 # --- status transitions ----------------------------------------------------------------------
@@ -174,11 +199,14 @@ def missing_for(inspection: Inspection, target: str) -> list[str]:
             missing.append("There are no key strengths.")
         if not inspection.areas_for_improvement.exists():
             missing.append("There are no areas for improvement.")
+        missing.extend(_text_gaps(inspection))
     elif target == Status.FACTUAL_ACCURACY:
         latest = inspection.qa_signoffs.order_by("-at").first()
         if latest is None or latest.decision != QASignOff.Decision.SIGNED_OFF:
             missing.append("Quality assurance has not signed off the draft.")
     elif target == Status.PUBLISHED:
+        missing.extend(_evaluation_gaps(inspection))
+        missing.extend(_text_gaps(inspection))
         pending = inspection.factual_accuracy_comments.filter(
             response=FactualAccuracyComment.Response.PENDING
         ).count()
@@ -188,6 +216,24 @@ def missing_for(inspection: Inspection, target: str) -> list[str]:
                 f"{'have' if pending != 1 else 'has'} no response."
             )
     return missing
+
+
+# The report's sections written by the team as one text each (the others are generated, or
+# lists checked on their own).
+WRITTEN_SECTIONS = {"context": "context", "conclusion": "conclusion"}
+
+
+def _text_gaps(inspection: Inspection) -> list[str]:
+    empty = [
+        section.heading
+        for section in report_sections(inspection)
+        if section.key in WRITTEN_SECTIONS
+        and not getattr(inspection, WRITTEN_SECTIONS[section.key]).strip()
+    ]
+    if not empty:
+        return []
+    sections = "1 report section has" if len(empty) == 1 else f"{len(empty)} report sections have"
+    return [f"{sections} no text: {'; '.join(empty)}."]
 
 
 def _count_qis(count: int) -> str:
@@ -225,6 +271,32 @@ def _evaluation_gaps(inspection: Inspection) -> list[str]:
     return gaps
 
 
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _record_date(inspection: Inspection, name: str, day: date) -> str:
+    """Record that the step of key date ``name`` happened on ``day``, replacing the planned
+    date. Earlier steps have happened by then, so a planned date of theirs later than ``day``
+    becomes ``day`` too: the dates stay in order. Returns what changed, for the history."""
+    names = [key for key, _ in KEY_DATES]
+    earlier = names[: names.index(name)]
+    labels = dict(KEY_DATES)
+    planned = getattr(inspection, name)
+    changes = []
+    if planned != day:
+        setattr(inspection, name, day)
+        changes.append(f"planned {_day(planned)}" if planned else "no date was planned")
+    for step in earlier:
+        value = getattr(inspection, step)
+        if value is not None and value > day:
+            setattr(inspection, step, day)
+            changes.append(f"{labels[step]} date {_day(value)} brought forward to {_day(day)}")
+    if changes:
+        inspection.save(update_fields=[name, *earlier])
+    return "; ".join(changes)[:300]
+
+
 def _record(inspection: Inspection, target: str, by: User, note: str = "") -> None:
     StatusChange.objects.create(
         inspection=inspection, from_status=inspection.status, to_status=target, by=by, note=note
@@ -247,17 +319,21 @@ def inspection_advance(*, inspection: Inspection, by: User) -> Inspection:
         raise InspectionError(
             f"It cannot move to '{Status(transition.target).label}' yet:", missing=missing
         )
-    if transition.target == Status.FACTUAL_ACCURACY and locked.draft_date is None:
-        locked.draft_date = timezone.localdate()
-        locked.save(update_fields=["draft_date"])
-    _record(locked, transition.target, by)
+    note = ""
+    if transition.target == Status.FACTUAL_ACCURACY:
+        note = _record_date(locked, "draft_date", timezone.localdate())
+    _record(locked, transition.target, by, note=note)
     inspection.refresh_from_db()
     return inspection
 
 
 @transaction.atomic
-def inspection_mark_published(*, inspection: Inspection, by: User) -> Inspection:
-    """The status change of publishing. Called by publishing, which also freezes the report."""
+def inspection_mark_published(
+    *, inspection: Inspection, by: User, on: date | None = None
+) -> Inspection:
+    """The status change of publishing, recording the day of publication (today, or ``on`` for
+    a report published before Scrutiny held it). Called by publishing, which also freezes the
+    report."""
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if locked.status != Status.FACTUAL_ACCURACY:
         raise InspectionError(
@@ -267,10 +343,8 @@ def inspection_mark_published(*, inspection: Inspection, by: User) -> Inspection
     missing = missing_for(locked, Status.PUBLISHED)
     if missing:
         raise InspectionError("It cannot be published yet:", missing=missing)
-    if locked.publication_date is None:
-        locked.publication_date = timezone.localdate()
-        locked.save(update_fields=["publication_date"])
-    _record(locked, Status.PUBLISHED, by)
+    note = _record_date(locked, "publication_date", on or timezone.localdate())
+    _record(locked, Status.PUBLISHED, by, note=note)
     inspection.refresh_from_db()
     return inspection
 
@@ -350,6 +424,11 @@ def evidence_add(
     uploads: Sequence[Upload] = (),
 ) -> EvidenceItem:
     _require_editable(inspection)
+    if date > timezone.localdate():
+        raise InspectionError(
+            f"The evidence date ({_day(date)}) is in the future: give the day the evidence was "
+            "gathered."
+        )
     qis = list(qis)
     if not qis:
         raise InspectionError("Link the evidence to at least one quality indicator.")
@@ -435,12 +514,28 @@ def evaluation_save(
     return evaluation
 
 
+FINDINGS_LOCKED_AT_QA = (
+    "The draft is with quality assurance: findings are locked until it is signed off or returned."
+)
+FINDINGS_LOCKED_AT_FA = (
+    "The draft is with the partnership for factual accuracy: findings change only to apply an "
+    "accepted comment. Accept the comment first, then make the change."
+)
+
+
 def _require_findings_editable(inspection: Inspection) -> None:
-    if inspection.status in (Status.QUALITY_ASSURANCE, Status.FACTUAL_ACCURACY):
-        raise InspectionError(
-            "The draft is with quality assurance or the partnership: findings are locked until "
-            "it is returned."
-        )
+    """Findings are locked while quality assurance reads the draft. At factual accuracy they
+    change to correct the draft, once the team has accepted a comment saying what is wrong:
+    the comment, its reason and the audit trail record why the draft changed."""
+    if inspection.status == Status.QUALITY_ASSURANCE:
+        raise InspectionError(FINDINGS_LOCKED_AT_QA)
+    if (
+        inspection.status == Status.FACTUAL_ACCURACY
+        and not inspection.factual_accuracy_comments.filter(
+            response=FactualAccuracyComment.Response.ACCEPTED
+        ).exists()
+    ):
+        raise InspectionError(FINDINGS_LOCKED_AT_FA)
 
 
 @transaction.atomic
@@ -523,6 +618,15 @@ def good_practice_delete(*, example: GoodPractice) -> None:
 # --- quality assurance and factual accuracy ----------------------------------------------------
 
 
+def qa_signed_off(inspection: Inspection) -> QASignOff | None:
+    """The sign-off of the draft now at quality assurance, if QA has signed it off (the latest
+    decision: a return starts the next submission afresh)."""
+    latest = inspection.qa_signoffs.select_related("by").order_by("-at", "-pk").first()
+    if latest is not None and latest.decision == QASignOff.Decision.SIGNED_OFF:
+        return latest
+    return None
+
+
 @transaction.atomic
 def qa_signoff_record(
     *, inspection: Inspection, by: User, decision: str, comments: str
@@ -530,11 +634,23 @@ def qa_signoff_record(
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if locked.status != Status.QUALITY_ASSURANCE:
         raise InspectionError("Only a draft at quality assurance can be signed off or returned.")
+    latest = qa_signed_off(locked)
+    if latest is not None:
+        raise InspectionError(
+            f"Quality assurance has already signed off this draft ({latest.by}, "
+            f"{_day(timezone.localdate(latest.at))}): it goes to the partnership next."
+        )
     if decision == QASignOff.Decision.RETURNED and not comments.strip():
         raise InspectionError("Say why the draft is returned, so the team knows what to change.")
     signoff = QASignOff.objects.create(
         inspection=locked, decision=decision, by=by, comments=comments.strip()
     )
+    today = timezone.localdate()
+    if decision == QASignOff.Decision.SIGNED_OFF and (
+        locked.qa_panel_date is None or locked.qa_panel_date > today
+    ):
+        # The panel has met: a later planned date gives way to the day of its sign-off.
+        _record_date(locked, "qa_panel_date", today)
     if decision == QASignOff.Decision.RETURNED:
         _record(locked, Status.EVALUATING, by, note="Returned by quality assurance")
     inspection.refresh_from_db()

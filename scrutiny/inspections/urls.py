@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/advance/", views.advance, name="advance"),
     path("<int:pk>/team/add/", views.team_add, name="team-add"),
     path("<int:pk>/team/<int:member_pk>/remove/", views.team_remove, name="team-remove"),
+    path("<int:pk>/team/<int:member_pk>/make-lead/", views.team_make_lead, name="team-make-lead"),
     path("<int:pk>/evidence/", views.evidence, name="evidence"),
     path("<int:pk>/evidence/add/", views.evidence_add, name="evidence-add"),
     path("<int:pk>/evidence/<int:item_pk>/delete/", views.evidence_delete, name="evidence-delete"),

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -143,9 +143,16 @@ def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk, "inspections.change_inspection")
     form = InspectionEditForm(request.POST or None, instance=inspection)
     if request.method == "POST" and form.is_valid():
-        messages.success(request, "Inspection details saved.")
-        form.save()
-        return redirect("inspections:detail", inspection.pk)
+        try:
+            services.inspection_update(
+                inspection=inspection,
+                **{name: form.cleaned_data[name] for name in form.changed_data},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Inspection details saved.")
+            return redirect("inspections:detail", inspection.pk)
     return render(request, "inspections/edit.html", _context(request, inspection, form=form))
 
 
@@ -188,6 +195,20 @@ def team_remove(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpR
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{member.name} removed from the team.")
+    return redirect("inspections:detail", inspection.pk)
+
+
+@login_required
+@require_POST
+def team_make_lead(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpResponse:
+    inspection = _inspection(request, pk, "inspections.lead_inspection")
+    member = get_object_or_404(TeamMember, pk=member_pk, inspection=inspection)
+    try:
+        services.team_lead_change(inspection=inspection, member=member)
+    except InspectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{member.name} is now the lead inspector.")
     return redirect("inspections:detail", inspection.pk)
 
 
@@ -470,7 +491,9 @@ def quality_assurance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             panel=selectors.qa_panel(inspection=inspection),
             signoffs=inspection.qa_signoffs.select_related("by"),
             form=form,
-            can_sign=can_sign and inspection.status == Status.QUALITY_ASSURANCE,
+            can_sign=can_sign
+            and inspection.status == Status.QUALITY_ASSURANCE
+            and services.qa_signed_off(inspection) is None,
         ),
     )
 
@@ -511,6 +534,7 @@ def factual_accuracy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             form=form,
             can_comment=can_comment and inspection.status == Status.FACTUAL_ACCURACY,
             response_form=FactualAccuracyResponseForm(),
+            changes=selectors.draft_changes(inspection=inspection),
         ),
     )
 

@@ -4,6 +4,7 @@ young people, when the team has written one, is frozen with it."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -61,8 +62,11 @@ def _freeze(inspection: Inspection, *, by: User, note: str) -> ReportVersion:
 
 
 @transaction.atomic
-def inspection_publish(*, inspection: Inspection, by: User) -> ReportVersion:
-    inspection = inspection_services.inspection_mark_published(inspection=inspection, by=by)
+def inspection_publish(
+    *, inspection: Inspection, by: User, on: date | None = None
+) -> ReportVersion:
+    """Publish today (or ``on``, for a report published before Scrutiny held it)."""
+    inspection = inspection_services.inspection_mark_published(inspection=inspection, by=by, on=on)
     return _freeze(inspection, by=by, note="")
 
 

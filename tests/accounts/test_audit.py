@@ -25,7 +25,10 @@ def test_changes_to_domain_records_are_kept_with_who_and_what(cast) -> None:
     entries = LogEntry.objects.get_for_object(inspection).order_by("timestamp")
     assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
     assert entries.last().changes_dict["title"][1] == "A corrected title"
-    assert entries.last().additional_data == {"partnership_id": inspection.partnership_id}
+    assert entries.last().additional_data == {
+        "partnership_id": inspection.partnership_id,
+        "inspection_id": inspection.pk,
+    }
 
 
 def test_the_audit_trail_filters_by_partnership_and_date(cast) -> None:

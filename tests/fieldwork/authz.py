@@ -58,6 +58,9 @@ EXPECTATIONS = {
     "fieldwork:survey-add": Case(A_TEAM, kwargs=_a),
     "fieldwork:survey": Case(A_WORK, kwargs=_survey),
     "fieldwork:survey-csv": Case(A_WORK, kwargs=_survey),
+    "fieldwork:survey-edit": Case(A_TEAM, kwargs=_survey),
+    # The world's survey has responses: deleting it is refused with a message, back to it.
+    "fieldwork:survey-delete": Case(A_TEAM, kwargs=_survey, method="post", ok=302),
     "fieldwork:survey-evidence": Case(A_TEAM, kwargs=_survey, method="post", ok=302),
     "fieldwork:survey-free-text": Case(A_TEAM, kwargs=_survey),
     "fieldwork:survey-upload": Case(A_TEAM, kwargs=_survey),

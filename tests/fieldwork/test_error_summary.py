@@ -87,3 +87,25 @@ def test_the_return_page_links_a_missing_file_to_the_file_field(
     )
     main = _summary_first_in_main(response.text)
     assert '<a href="#id_file">Pre-inspection return: This field is required.</a>' in main
+
+
+def test_the_reading_page_summary_lists_every_problem_of_both_forms(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given a record to read
+    When a reading is saved with -5 months known and a pair that does not exist
+    Then one summary comes first in <main>, focused, linking to both fields
+    """
+    from tests.fieldwork.helpers import drawn_sample
+
+    sample = drawn_sample(inspection_a, cast.inspector_a, size=3)
+    record = sample.records.order_by("reference")[0]
+    response = as_user(cast.inspector_a).post(
+        reverse("fieldwork:reading-record", args=[inspection_a.pk, record.pk]),
+        {"months-known": "-5", "meta-pair": "999999"},
+    )
+    assert response.status_code == 200
+    main = _summary_first_in_main(response.text)
+    assert '<a href="#id_months-known">' in main
+    assert '<a href="#id_meta-pair">Reading pair: ' in main

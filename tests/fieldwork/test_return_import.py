@@ -357,3 +357,25 @@ def test_a_comma_file_with_semicolons_in_its_text_stays_a_comma_file() -> None:
     assert delimiter("id;comment\n1;Fine, thanks\n") == ";"
     assert delimiter("id\tcomment\n1\tFine\n") == "\t"
     assert delimiter("comment\nJust one column\n") == ","
+
+
+def test_the_import_message_counts_children_and_entries_apart(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given a return listing one child on two lists
+    When it is imported through the page
+    Then the message says 1 child in 2 entries
+    """
+    data = io.BytesIO(
+        f"{HEADER}\ncp_register,C1,2015-03,,female,,2025-01-01,,\n"
+        "looked_after,C1,2015-03,,female,,2025-01-01,foster,\n".encode()
+    )
+    data.name = "return.csv"
+    response = as_user(cast.lead_a).post(
+        reverse("fieldwork:return", args=[inspection_a.pk]),
+        {"file": data, "as_at": "2026-01-31"},
+        follow=True,
+    )
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "Return imported: 1 child on the lists, in 2 entries, as at 31 January 2026." in shown

@@ -831,3 +831,79 @@ def test_a_binary_file_is_not_taken_for_a_survey_export(cast: Any, inspection_a:
         )
     assert str(caught.value).startswith("export.csv is not a CSV file (it is not UTF-8 or")
     assert not PendingSurveyImport.objects.exists()
+
+
+# --- changing and deleting a survey ------------------------------------------------------------
+
+
+def test_a_survey_without_responses_is_changed_and_deleted_after_confirming(
+    cast: Any, inspection_a: Any, as_user: Any
+) -> None:
+    """
+    Given a survey with the wrong dates and no responses
+    When the team corrects its title, questions and dates, then deletes it
+    Then each change is saved, and the survey is gone
+    """
+    survey = _survey(inspection_a, cast.inspector_a)
+    client = as_user(cast.inspector_a)
+    edit = reverse("fieldwork:survey-edit", args=[survey.pk])
+    page = client.get(reverse("fieldwork:survey", args=[survey.pk])).content.decode()
+    assert edit in page and "Delete<span" in page
+    children = SurveyInstrument.objects.get(slug="scrutiny-children-survey")
+    response = client.post(
+        edit,
+        {
+            "instrument": children.pk,
+            "title": "Children's survey",
+            "opens_on": "2026-03-02",
+            "closes_on": "2026-03-20",
+        },
+    )
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert (survey.title, survey.instrument, survey.opens_on, survey.closes_on) == (
+        "Children's survey",
+        children,
+        date(2026, 3, 2),
+        date(2026, 3, 20),
+    )
+    response = client.post(reverse("fieldwork:survey-delete", args=[survey.pk]))
+    assert response["Location"] == reverse("fieldwork:surveys", args=[inspection_a.pk])
+    assert not Survey.objects.filter(pk=survey.pk).exists()
+
+
+def test_a_survey_with_responses_keeps_them_inside_its_dates_and_cannot_be_deleted(
+    cast: Any, inspection_a: Any
+) -> None:
+    """
+    Given a survey with responses from 5 to 7 March 2026
+    When its dates are changed to leave some out, or it is deleted
+    Then both are refused, saying why; dates that still hold them all are saved
+    """
+    survey = _survey(inspection_a, cast.inspector_a)
+    _import(survey, EXPORT)
+    with pytest.raises(services.FieldworkError) as caught:
+        services.survey_update(
+            survey=survey,
+            title=survey.title,
+            opens_on=date(2026, 3, 6),
+            closes_on=date(2026, 3, 31),
+        )
+    assert str(caught.value) == (
+        "Its 4 responses were submitted from 5 March 2026 to 7 March 2026: the survey must be "
+        "open on each of those days."
+    )
+    with pytest.raises(services.FieldworkError, match="cannot change the survey's questions"):
+        services.survey_update(
+            survey=survey,
+            title=survey.title,
+            instrument=SurveyInstrument.objects.get(slug="scrutiny-parents-survey"),
+        )
+    services.survey_update(
+        survey=survey, title="Staff survey 2026", opens_on=date(2026, 3, 5), closes_on=None
+    )
+    survey.refresh_from_db()
+    assert (survey.title, survey.opens_on) == ("Staff survey 2026", date(2026, 3, 5))
+    with pytest.raises(services.FieldworkError, match="has 4 responses"):
+        services.survey_delete(survey=survey)
+    assert Survey.objects.filter(pk=survey.pk).exists()

@@ -26,6 +26,12 @@ EXPECTATIONS = {
         method="post",
         ok=302,
     ),
+    "inspections:team-make-lead": Case(
+        A_LEAD,
+        kwargs=lambda w: {"pk": w.inspection_a.pk, "member_pk": w.assessor_a.pk},
+        method="post",
+        ok=302,
+    ),
     "inspections:evidence": Case(A_WORK, kwargs=_a),
     "inspections:evidence-add": Case(A_TEAM, kwargs=_a),
     "inspections:evidence-delete": Case(A_TEAM, kwargs=_item("evidence_a"), method="post", ok=302),

@@ -63,6 +63,8 @@ def ready_for_qa(lead: User) -> Inspection:
         notification_date=date(2026, 1, 5),
         return_due_date=date(2026, 1, 26),
         records_review_date=date(2026, 3, 2),
+        context="A coastal council area.",
+        conclusion="Partners were well placed to improve.",
     )
     services.inspection_advance(inspection=inspection, by=lead)  # notified
     services.inspection_advance(inspection=inspection, by=lead)  # evidence
@@ -76,4 +78,21 @@ def ready_for_qa(lead: User) -> Inspection:
     )
     inspection.refresh_from_db()
     assert inspection.status == Status.EVALUATING
+    return inspection
+
+
+def at_factual_accuracy(lead: User) -> Inspection:
+    """Signed off by quality assurance and sent to the partnership."""
+    from scrutiny.inspections.models import QASignOff
+
+    inspection = ready_for_qa(lead)
+    services.inspection_advance(inspection=inspection, by=lead)
+    services.qa_signoff_record(
+        inspection=inspection,
+        by=factories.user(Role.QUALITY_ASSURANCE),
+        decision=QASignOff.Decision.SIGNED_OFF,
+        comments="",
+    )
+    services.inspection_advance(inspection=inspection, by=lead)
+    assert inspection.status == Status.FACTUAL_ACCURACY
     return inspection

@@ -39,7 +39,7 @@ def test_the_evaluation_form_refuses_a_grade_of_seven() -> None:
         {"grade": "7", "narrative": "Excellent."},
     )
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert services.GRADE_RANGE in response.content.decode()
     assert Evaluation.objects.get(inspection=inspection, qi=qi).grade == 4
 
 

@@ -129,3 +129,29 @@ def test_attachments_are_served_only_after_an_authorisation_check(cast) -> None:
     partnership.force_login(cast.lead_a)
     assert partnership.get(url).status_code == 403
     assert Client().get(url).status_code == 302
+
+
+def test_evidence_dated_in_the_future_is_refused() -> None:
+    """
+    Given an inspection
+    When evidence dated tomorrow is logged
+    Then it is refused, saying the date is in the future, and nothing is saved
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    lead = helpers.lead_inspector()
+    inspection = helpers.planned_inspection(lead)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(InspectionError, match="is in the future"):
+        services.evidence_add(
+            inspection=inspection,
+            kind=EvidenceItem.Kind.OTHER,
+            date=tomorrow,
+            source="x",
+            summary="y",
+            qis=list(inspection.evaluated_qis()[:1]),
+            by=lead,
+        )
+    assert not EvidenceItem.objects.exists()

@@ -192,3 +192,30 @@ def test_key_dates_out_of_order_are_refused_and_nothing_is_saved() -> None:
         )
     inspection.refresh_from_db()
     assert inspection.notification_date is None
+
+
+def test_a_report_without_its_context_or_conclusion_cannot_go_to_qa_or_be_published() -> None:
+    """
+    Given a draft whose sections 3 (context) and 7 (conclusion) are empty
+    When it is submitted to QA, or published
+    Then both are refused, naming the empty sections
+    """
+    lead = helpers.lead_inspector()
+    inspection = helpers.ready_for_qa(lead)
+    services.inspection_update(inspection=inspection, context=" ", conclusion="")
+    expected = (
+        "2 report sections have no text: 3. The community planning partnership and context; "
+        "7. Conclusion, areas of particular strength and areas for improvement."
+    )
+    assert expected in services.missing_for(inspection, Status.QUALITY_ASSURANCE)
+    assert expected in services.missing_for(inspection, Status.PUBLISHED)
+
+    other_lead = helpers.lead_inspector()
+    inspection = helpers.at_factual_accuracy(other_lead)
+    services.inspection_update(inspection=inspection, conclusion="")
+    with pytest.raises(InspectionError) as caught:
+        inspection_publish(inspection=inspection, by=other_lead)
+    assert caught.value.missing == [
+        "1 report section has no text: 7. Conclusion, areas of particular strength and areas "
+        "for improvement."
+    ]

@@ -433,3 +433,24 @@ def test_the_method_says_when_the_team_read_and_met_in_one_sentence(
     html = render_body(inspection, draft=True)
     assert sentence in html
     assert ".." not in html.split('id="h-method"', 1)[1].split("</p>", 1)[0]
+
+
+def test_the_contents_list_is_numbered_once_on_the_page_as_in_the_pdf(cast) -> None:
+    """
+    Given the report's contents list, whose headings carry their numbers ("1. Introduction")
+    When it is shown on the page
+    Then the page's stylesheet gives the list no numbers of its own, as the PDF's does
+    """
+    from django.contrib.staticfiles import finders
+
+    lead = helpers.lead_inspector()
+    inspection = helpers.ready_for_qa(lead)
+    client = Client()
+    client.force_login(lead)
+    page = client.get(reverse("publishing:draft", args=[inspection.pk])).content.decode()
+    assert '<ol class="scrutiny-report__toc"><li><a href="#introduction">1. Introduction' in page
+    found = finders.find("frontend/scrutiny.css")
+    assert isinstance(found, str)
+    with open(found, encoding="utf-8") as css:
+        rules = re.findall(r"\.scrutiny-report__toc\s*\{([^}]*)\}", css.read())
+    assert any("list-style: none" in rule for rule in rules)
