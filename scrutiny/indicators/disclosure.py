@@ -78,6 +78,10 @@ class LinkedPattern:
     rules: Mapping[Key, str]
 
 
+# The version of the rules below: part of the fingerprint under which a worked-out pattern is
+# kept (``selectors.linked_fingerprint``), so a change of rules is not met by an old pattern.
+PATTERN_VERSION = 3
+
 # Sums readers can form besides each breakdown's parts and total (``part_of``) and the councils
 # and Scotland: a total and its parts.
 EXTRA_SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -148,7 +152,7 @@ def linked_pattern(
     protected together against the sums readers can form from them (see the module's notes).
 
     Figures suppressed by their publisher are left out. The councils and Scotland are a sum
-    when every council has a figure; a stock and its flows when the four figures agree. The
+    when Scotland has a figure; a stock and its flows when the four figures agree. The
     parts of a breakdown given (at least two, or its total) are taken to add up to a total
     readers know even when it is not given (a breakdown's total is usually published with it).
     When the parts add up to less than their total (a category not given; council figures that
@@ -173,11 +177,12 @@ def linked_pattern(
         return len(counts) - 1
 
     def add_sum(total: Key, parts: list[Key], *, complete: bool) -> None:
-        """``total`` = the sum of ``parts``. With ``complete``, only when every figure is
-        there; else the parts there are a breakdown whose total readers are taken to know even
-        when it is not (published elsewhere, as a breakdown's total usually is)."""
+        """``total`` = the sum of ``parts``: what the parts given leave over of the total is
+        known to readers (one more part, never suppressed). With ``complete``, only when the
+        total is given; else the parts given are a breakdown whose total readers are taken to
+        know even when it is not (a breakdown's total is usually published with it)."""
         present = tuple(position[part] for part in parts if part in position)
-        if complete and (total not in position or len(present) < len(parts)):
+        if complete and total not in position:
             return
         if len(present) < 2 and total not in position:
             return
@@ -278,8 +283,10 @@ def protect_cells(
         if cell.suppressed or cell.value is None:
             keep(key, Gated(None, SOURCE))
         elif linked is not None and indicator.partnership_id is None:
+            # The pattern's rule; and a small count the pattern has not seen (a figure stored
+            # since the page read the pattern) is still suppressed.
             rule = linked.rules.get(key)
-            keep(key, Gated(None, rule) if rule else Gated(cell.value))
+            keep(key, Gated(None, rule) if rule else _primary(cell.value))
         else:
             keep(key, _primary(cell.value))
     for key, cell in cells.items():

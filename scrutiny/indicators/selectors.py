@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import statistics
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -587,7 +588,8 @@ def _national_counts() -> QuerySet[Indicator]:
 def _family_fingerprints() -> list[tuple[str, list[Indicator]]]:
     """Each group of national counts that sums tie together (``disclosure.families``), with
     what its suppression pattern depends on: its figures (imports add observations and
-    publications; figures are never changed in place), its breakdowns and the threshold."""
+    publications; figures are never changed in place), its breakdowns, the areas, the threshold
+    and the version of the rules (``disclosure.PATTERN_VERSION``)."""
     national = list(_national_counts())
     figures = {
         row["indicator"]: (row["rows"], row["last"], row["publication"])
@@ -596,10 +598,13 @@ def _family_fingerprints() -> list[tuple[str, list[Indicator]]]:
         .annotate(rows=Count("pk"), last=Max("pk"), publication=Max("publication_id"))
     }
     threshold = gate.threshold()
+    areas = tuple(Area.objects.order_by("pk").values_list("pk", "kind", "code"))
     found = []
     for family in disclosure.families(national):
         facts = (
+            disclosure.PATTERN_VERSION,
             threshold,
+            areas,
             tuple((i.pk, i.key, i.part_of, figures.get(i.pk)) for i in family),
         )
         found.append((hashlib.sha256(repr(facts).encode()).hexdigest(), family))
@@ -623,7 +628,8 @@ def linked_pattern_compute() -> disclosure.LinkedPattern:
     second or so for the demonstration's figures). Groups whose figures have not changed
     since this process last worked them out are not worked out again."""
     families = _family_fingerprints()
-    missing = [(found, family) for found, family in families if found not in _FAMILIES]
+    found = {fingerprint: _FAMILIES.get(fingerprint) for fingerprint, _ in families}
+    missing = [(key, family) for key, family in families if found[key] is None]
     if missing:
         areas = list(Area.objects.values_list("pk", "kind", "code"))
         wanted = [i for _, family in missing for i in family]
@@ -637,7 +643,7 @@ def linked_pattern_compute() -> disclosure.LinkedPattern:
         }
         for fingerprint, family in missing:
             ids = {i.pk for i in family}
-            _FAMILIES[fingerprint] = dict(
+            rules = dict(
                 disclosure.linked_pattern(
                     indicators=family,
                     cells={key: cell for key, cell in cells.items() if key[0] in ids},
@@ -646,14 +652,18 @@ def linked_pattern_compute() -> disclosure.LinkedPattern:
                     threshold=gate.threshold(),
                 ).rules
             )
-    current = {fingerprint for fingerprint, _ in families}
+            found[fingerprint] = rules
+            _FAMILIES[fingerprint] = rules
     for fingerprint in list(_FAMILIES):
-        if fingerprint not in current:
-            del _FAMILIES[fingerprint]
-    rules: dict[tuple[int, int, str], str] = {}
-    for fingerprint, _ in families:
-        rules.update(_FAMILIES[fingerprint])
-    return disclosure.LinkedPattern(rules=rules)
+        if fingerprint not in found:
+            _FAMILIES.pop(fingerprint, None)
+    merged: dict[tuple[int, int, str], str] = {}
+    for family_rules in found.values():
+        merged.update(family_rules or {})
+    return disclosure.LinkedPattern(rules=merged)
+
+
+_LOCK = threading.Lock()  # one thread works the pattern out; the others wait for it
 
 
 def _linked_pattern() -> disclosure.LinkedPattern:
@@ -663,17 +673,23 @@ def _linked_pattern() -> disclosure.LinkedPattern:
     found = _LINKED.get(fingerprint)
     if found is not None:
         return found
-    stored = (
-        GatePattern.objects.filter(fingerprint=fingerprint).values_list("rules", flat=True).first()
-    )
-    if stored is not None:
-        found = disclosure.LinkedPattern(
-            rules={(int(i), int(a), str(p)): str(rule) for i, a, p, rule in stored}
+    with _LOCK:
+        found = _LINKED.get(fingerprint)
+        if found is not None:
+            return found
+        stored = (
+            GatePattern.objects.filter(fingerprint=fingerprint)
+            .values_list("rules", flat=True)
+            .first()
         )
-    else:
-        found = linked_pattern_compute()
-    _LINKED.clear()  # only the current figures matter
-    _LINKED[fingerprint] = found
+        if stored is not None:
+            found = disclosure.LinkedPattern(
+                rules={(int(i), int(a), str(p)): str(rule) for i, a, p, rule in stored}
+            )
+        else:
+            found = linked_pattern_compute()
+        _LINKED.clear()  # only the current figures matter
+        _LINKED[fingerprint] = found
     return found
 
 

@@ -339,3 +339,46 @@ def test_the_chart_page_shows_other_councils_only_through_the_gate(
     assert html.status_code == 200
     cells = html.text.split("Table of the comparator councils", 1)[1].split("</table>", 1)[0]
     assert ">3<" not in cells and ">*<" in cells
+
+
+def test_scotland_protects_a_council_when_only_some_councils_have_figures() -> None:
+    # Two councils in the files, Scotland their sum: Scotland - 10 would give the 2 back.
+    (indicator,) = Indicator.objects.filter(key="cp_register")
+    cells = {
+        (indicator.pk, 1, "2024"): Cell(10, 10, None, False),
+        (indicator.pk, 2, "2024"): Cell(2, 2, None, False),
+        (indicator.pk, 100, "2024"): Cell(12, 12, None, False),
+    }
+    rules = linked_pattern(
+        indicators=[indicator], cells=cells, scotland=100, councils=[1, 2, 3, 4], threshold=5
+    ).rules
+    assert rules[(indicator.pk, 2, "2024")] == "primary"
+    assert len(rules) >= 2  # and another figure of the sum with it
+
+
+def test_a_small_count_the_pattern_has_not_seen_is_still_suppressed() -> None:
+    # A figure stored after the page read the pattern: the pattern has no rule for it.
+    (indicator,) = Indicator.objects.filter(key="cp_register")
+    key = (indicator.pk, 1, "2024")
+    empty = linked_pattern(
+        indicators=[indicator], cells={}, scotland=100, councils=[1], threshold=5
+    )
+    gated, _ = protect_cells(
+        indicators=[indicator], cells={key: Cell(3, 3, None, False)}, linked=empty
+    )
+    assert gated[key].value is None and gated[key].rule == "primary"
+
+
+def test_the_kept_pattern_is_not_used_once_the_rules_or_areas_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scrutiny.indicators import disclosure, selectors
+
+    _store_national(_national_figures())
+    before = selectors.linked_fingerprint()
+    monkeypatch.setattr(disclosure, "PATTERN_VERSION", disclosure.PATTERN_VERSION + 1)
+    assert selectors.linked_fingerprint() != before
+    monkeypatch.undo()
+    assert selectors.linked_fingerprint() == before
+    Area.objects.create(code="S12000099", name="A new council", kind=Area.Kind.COUNCIL)
+    assert selectors.linked_fingerprint() != before
