@@ -242,8 +242,8 @@ def linked_pattern(
                 a, b, c, d = (position[figure] for figure in figures)
                 if counts[a] + counts[b] == counts[c] + counts[d]:
                     relations.append(Relation(plus=(a, b), minus=(c, d)))
-    # Each council's staff know their own figures: a sum across councils must still protect
-    # the other councils' counts when one council's are known.
+    # Each council's staff know their own figures: each sum across councils, taken on its own,
+    # must still protect the other councils' counts when one council's are known.
     insiders: dict[int, list[int]] = {}
     for number, key in enumerate(keys):
         if key[1] != scotland:

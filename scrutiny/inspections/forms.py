@@ -9,6 +9,7 @@ from scrutiny.frameworks.models import QualityIndicator
 from scrutiny.inspections.models import (
     KEY_DATES,
     RECORDED_DATES,
+    REPORT_TEXT_FIELDS,
     EvidenceItem,
     FactualAccuracyComment,
     Inspection,
@@ -50,21 +51,7 @@ class InspectionCreateForm(forms.Form):
 class InspectionEditForm(forms.ModelForm):
     class Meta:
         model = Inspection
-        fields = [
-            "title",
-            *KEY_DATE_FIELDS,
-            "context",
-            "conclusion",
-            "progress_review_planned",
-            "progress_review_due",
-            "next_steps",
-            "records_read",
-            "staff_survey_responses",
-            "children_met",
-            "parents_met",
-            "young_people_working_well",
-            "young_people_get_better",
-        ]
+        fields = ["title", *KEY_DATE_FIELDS, *REPORT_TEXT_FIELDS]
         widgets = {
             **dict.fromkeys(KEY_DATE_FIELDS, DATE),
             "progress_review_due": DATE,

@@ -41,6 +41,22 @@ KEY_DATES: tuple[tuple[str, str], ...] = (
     ("publication_date", "publication"),
 )
 
+# The fields of an inspection that its draft report shows, besides its title and key dates
+# (the details form edits them; the factual-accuracy page lists their changes).
+REPORT_TEXT_FIELDS: tuple[str, ...] = (
+    "context",
+    "conclusion",
+    "progress_review_planned",
+    "progress_review_due",
+    "next_steps",
+    "records_read",
+    "staff_survey_responses",
+    "children_met",
+    "parents_met",
+    "young_people_working_well",
+    "young_people_get_better",
+)
+
 # Dates Scrutiny records on the day the step happens (planned until then): the status from
 # which each one is a fact.
 RECORDED_DATES: dict[str, str] = {

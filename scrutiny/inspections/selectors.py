@@ -16,6 +16,7 @@ from scrutiny.accounts.selectors import AuditRow, audit_rows
 from scrutiny.analysis.grades import GradeCheck, grade_check
 from scrutiny.frameworks.models import QualityIndicator
 from scrutiny.inspections.models import (
+    REPORT_TEXT_FIELDS,
     AreaForImprovement,
     Evaluation,
     EvidenceItem,
@@ -236,20 +237,7 @@ def qa_panel(*, inspection: Inspection) -> list[PanelRow]:
 # What the draft report shows of each record: changes to other fields (who saved last, key
 # dates, the status) are not changes to the draft.
 DRAFT_FIELDS: dict[type[Model], tuple[str, ...]] = {
-    Inspection: (
-        "title",
-        "context",
-        "conclusion",
-        "progress_review_planned",
-        "progress_review_due",
-        "next_steps",
-        "records_read",
-        "staff_survey_responses",
-        "children_met",
-        "parents_met",
-        "young_people_working_well",
-        "young_people_get_better",
-    ),
+    Inspection: ("title", *REPORT_TEXT_FIELDS),
     Evaluation: ("qi", "grade", "narrative"),
     KeyStrength: ("text",),
     AreaForImprovement: ("number", "title", "text"),
