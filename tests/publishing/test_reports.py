@@ -170,15 +170,7 @@ def test_the_partnership_lead_sees_the_draft_only_from_factual_accuracy(cast) ->
 
 def test_publishing_through_the_page_freezes_the_report() -> None:
     lead = helpers.lead_inspector()
-    inspection = helpers.ready_for_qa(lead)
-    services.inspection_advance(inspection=inspection, by=lead)
-    services.qa_signoff_record(
-        inspection=inspection,
-        by=factories.user(Role.QUALITY_ASSURANCE),
-        decision=QASignOff.Decision.SIGNED_OFF,
-        comments="",
-    )
-    services.inspection_advance(inspection=inspection, by=lead)
+    inspection = helpers.at_factual_accuracy(lead)
     client = Client()
     client.force_login(lead)
     response = client.post(reverse("publishing:publish", args=[inspection.pk]))
