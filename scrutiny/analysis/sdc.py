@@ -23,9 +23,9 @@ lies from 1 to threshold - 1 and that a secondary-suppressed count is at least t
 With the shown cells and the row, column and grand totals (in the table, or assumed known when
 the table has none), those bounds let a reader narrow each suppressed count to the interval
 [min, max] of its values over all tables that agree with what is published. The gate computes
-that interval for every suppressed cell by linear programming (SciPy's HiGHS: one minimisation
-and one maximisation per cell; the constraints are a two-way table's, whose corners are whole
-numbers, so the interval's ends are counts a reader could reach).
+that interval for every suppressed cell by linear programming (HiGHS, through highspy: one
+minimisation and one maximisation per cell; the constraints are a two-way table's, whose corners
+are whole numbers, so the interval's ends are counts a reader could reach).
 
 A pattern of suppressions is accepted when every interval is wide enough. This is the *sliding
 protection level* of Hundepool et al., Statistical Disclosure Control (Wiley, 2012), ch. 4, as
@@ -43,12 +43,19 @@ programme (`_Audit._one_line`). There the constraints are general sums, so an in
 may not be whole numbers: they are rounded inwards, and a reader limited to whole numbers could
 do a little better than the audit assumes.
 
+Insiders know more still: a council's staff know their own council's counts. For counts tied
+by relations, each insider's counts can be named (`protect_linked`'s ``insiders``); the audit is
+then repeated from each insider's side, with their counts known (fixed like shown counts), and
+more counts are suppressed until no insider can narrow another's suppressed count too far,
+reading every sum together (`_Insiders`). Only the groups of suppressed counts that hold one of
+the insider's suppressed counts can change, so only those are solved again.
+
 A suppressed zero would be known to be 0 or at least the threshold, which a linear audit cannot
 credit, so zeros are never suppressed. A cell that would stay exposed even if every non-zero
 count in the table were suppressed is given away by something outside the table (a small total
 published elsewhere) or by the rule itself; suppressing more cannot help, so it is left as is.
 
-NumPy and SciPy are imported only when a table is protected, so that the command line can read
+NumPy and HiGHS are imported only when a table is protected, so that the command line can read
 `DEFAULT_THRESHOLD` without loading them.
 """
 
@@ -56,9 +63,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import cast
 
 DEFAULT_THRESHOLD = 5
 SUPPRESSED = "*"
@@ -91,6 +99,10 @@ PROTECTION_WIDTH = 2
 # Linear programming answers are rounded to counts with this much slack.
 _LP_TOLERANCE = 1e-6
 _UNBOUNDED = 2**62
+# The weight of the other counts beside the one a linear programme pushes (`_Insiders`).
+_NUDGE = 1e-3
+# How many counts are tried as the complement of a count exposed to an insider.
+_TRIALS = 12
 
 
 class Rule(StrEnum):
@@ -230,6 +242,10 @@ def protect_linked(
     year) are protected together, so that no page, nor all of them read side by side, gives a
     suppressed count away. Every relation must hold for the counts; a position in no relation
     is protected on its own (primary suppression only).
+
+    ``known`` are positions readers know anyway (never suppressed); ``insiders`` are the
+    positions each insider knows (a council's staff, their council's counts): the pattern is
+    then safe from each insider too, who knows their own counts (see the module's notes).
     """
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
         raise DisclosureTableError(THRESHOLD_INVALID.format(value=threshold))
@@ -273,13 +289,18 @@ def _insider_complements(
     """Counts to suppress so that no insider (``owner``: cell → the insider who knows it)
     narrows another's suppressed count too far in a relation where the insider's own count is
     suppressed: with the insider's counts known, each other suppressed count of the relation
-    must keep the width it needs over that relation alone."""
+    must keep the width it needs over that relation alone. A quick first pass, without linear
+    programming: `_Insiders` then reads every relation together."""
     threshold = audit.threshold
     added: dict[tuple[int, int], Rule] = {}
     for line in lines:
         insiders = {owner[cell] for cell in line.cells if cell in rules and cell in owner}
         for insider in sorted(insiders):
-            hidden = {**rules, **added}
+            hidden = {
+                cell: added.get(cell) or rules[cell]
+                for cell in line.cells
+                if cell in rules or cell in added
+            }
             others = [
                 (cell, sign)
                 for cell, sign in zip(line.cells, line.signs, strict=True)
@@ -312,6 +333,106 @@ def _insider_complements(
                     )
                 ] = Rule.SECONDARY
     return added
+
+
+class _Insiders:
+    """The audit from each insider's side: with the insider's own counts known (fixed, like
+    shown counts), every other suppressed count linked to one of the insider's suppressed counts
+    must keep the width it needs, over all the sums at once (`_insider_complements` looks at
+    one sum at a time, which is quicker but not enough: sums read together can narrow a count
+    that each sum alone leaves wide).
+
+    Only the groups holding one of the insider's suppressed counts can change when the insider
+    knows them; the others were audited for every reader. Each insider has an `_Audit` of its
+    own, kept from round to round: as in the readers' audit, a table found on the way stays a
+    witness when more counts are suppressed."""
+
+    def __init__(
+        self,
+        row: list[int],
+        lines: list[_Line],
+        threshold: int,
+        fixed: frozenset[tuple[int, int]],
+        owner: Mapping[tuple[int, int], int],
+    ) -> None:
+        self.row = row
+        self.lines = lines
+        self.threshold = threshold
+        self.fixed = fixed
+        self.members: dict[int, set[tuple[int, int]]] = {}
+        for cell, insider in owner.items():
+            self.members.setdefault(insider, set()).add(cell)
+        self.audits: dict[int, _Audit] = {}
+        self.rest: dict[int, dict[tuple[int, int], Rule]] = {}  # suppressed, but theirs
+
+    def exposed(
+        self, rules: dict[tuple[int, int], Rule], audit: _Audit
+    ) -> list[tuple[tuple[int, int], int]]:
+        """The suppressed counts an insider can narrow too far, each with that insider, in
+        the insiders' order and then reading order (``audit``: the readers' audit, for the
+        groups of suppressed counts)."""
+        found: list[tuple[tuple[int, int], int]] = []
+        for insider, owned in sorted(self.members.items()):
+            mine = [cell for cell in rules if cell in owned]
+            if not mine:
+                continue
+            linked = sorted(
+                {cell for group in audit._groups(rules, mine) for cell in group} - owned
+            )
+            if not linked:
+                continue
+            rest = self.rest.setdefault(insider, {})
+            rest.update((cell, rule) for cell, rule in rules.items() if cell not in owned)
+            theirs = self.audits.get(insider)
+            if theirs is None:
+                theirs = _Audit(
+                    [self.row],
+                    self.lines,
+                    self.threshold,
+                    None,
+                    None,
+                    self.fixed | owned,
+                    signs=audit.signs,
+                )
+                self.audits[insider] = theirs
+            for cell in linked:
+                theirs.seen.setdefault(cell, (self.row[cell[1]], self.row[cell[1]]))
+            pending = [cell for cell in linked if theirs._short(cell, rest, theirs.seen)]
+            for cell in pending:
+                # Push the count up and down, and a little the others still too narrow with
+                # it: each answer is a table the insider cannot rule out, and may be a witness
+                # for many counts at once (`confirm` then solves for the count alone).
+                (group,) = theirs._groups(rest, [cell])
+                for direction in (1.0, -1.0):
+                    if not theirs._short(cell, rest, theirs.seen):
+                        break
+                    weights = {
+                        other: direction * _NUDGE
+                        for other in group
+                        if other in rest and theirs._short(other, rest, theirs.seen)
+                    }
+                    weights[cell] = direction
+                    theirs._solve(rest, theirs.seen, group, weights)
+            found.extend(
+                (cell, insider)
+                for cell in pending
+                if theirs._short(cell, rest, theirs.seen) and theirs.confirm(cell, rest)
+            )
+        return found
+
+    def helping(
+        self, cell: tuple[int, int], insider: int, candidates: list[tuple[int, int]]
+    ) -> tuple[int, int] | None:
+        """The first of ``candidates`` that, suppressed too, leaves ``cell`` wide enough for
+        ``insider`` (by linear programming; the witnesses found so far still hold)."""
+        theirs = self.audits[insider]
+        for candidate in candidates:
+            trial = {**self.rest[insider], candidate: Rule.SECONDARY}
+            seen = dict(theirs.seen)
+            seen.setdefault(candidate, (self.row[candidate[1]], self.row[candidate[1]]))
+            if not theirs._exact(cell, trial, seen):
+                return candidate
+        return None
 
 
 _SEEN: dict[tuple[object, ...], ProtectedTable] = {}
@@ -389,7 +510,10 @@ def _suppress(
     (the steps are described in `_protect`; rectangles exist only in a table of two or more
     rows and columns). Cells in ``fixed`` are known to readers anyway: never suppressed. With
     ``owner`` (a table of one row: cell → the insider who knows it), once the pattern is safe
-    from readers, it is made safe from insiders too (`_insider_complements`), and so on."""
+    from readers, it is made safe from insiders too, one sum at a time
+    (`_insider_complements`), then all sums together (`_Insiders`: for a count an insider can
+    narrow, the first count of its sums, else of the sums linked to it, that protects it when
+    suppressed too, trying `_TRIALS` in the order of the complements above), and so on."""
     n_rows, n_columns = len(counts), len(counts[0])
     lines_of: dict[tuple[int, int], list[int]] = {}
     level_of: dict[tuple[int, int], int] = {}  # in how many lines the cell is the total
@@ -414,20 +538,20 @@ def _suppress(
             if cell not in rules and counts[cell[0]][cell[1]] != 0 and cell not in fixed
         ]
 
-    def best(candidates: list[tuple[int, int]], fixing: int | None) -> tuple[int, int]:
-        def key(cell: tuple[int, int]) -> tuple[int, int, bool, int, int, int]:
-            level = level_of.get(cell, 0)
-            opens = sum(
-                1
-                for number in lines_of.get(cell, [])
-                if number != fixing and suppressed_in[number] == 0
-            )
-            value = counts[cell[0]][cell[1]]
-            # Readers know a complement is at least the threshold, so one that is no more
-            # than that has no room to move down and protects little.
-            return (level, opens, value < threshold + PROTECTION_WIDTH, value, cell[0], cell[1])
+    def rank(cell: tuple[int, int], fixing: int | None) -> tuple[int, int, bool, int, int, int]:
+        level = level_of.get(cell, 0)
+        opens = sum(
+            1
+            for number in lines_of.get(cell, [])
+            if number != fixing and suppressed_in[number] == 0
+        )
+        value = counts[cell[0]][cell[1]]
+        # Readers know a complement is at least the threshold, so one that is no more than
+        # that has no room to move down and protects little.
+        return (level, opens, value < threshold + PROTECTION_WIDTH, value, cell[0], cell[1])
 
-        return min(candidates, key=key)
+    def best(candidates: list[tuple[int, int]], fixing: int | None) -> tuple[int, int]:
+        return min(candidates, key=lambda cell: rank(cell, fixing))
 
     def box(cell: tuple[int, int]) -> list[tuple[int, int]]:
         """The cheapest other corners of a rectangle of suppressed cells through ``cell``.
@@ -462,6 +586,7 @@ def _suppress(
             if 0 < counts[i][j] < threshold and (i, j) not in fixed:
                 suppress((i, j), Rule.PRIMARY)
     audit = _Audit(counts, lines, threshold, total_row_index, total_column_index, fixed)
+    insiders = _Insiders(counts[0], lines, threshold, fixed, owner) if owner else None
     # A table of one count has nothing else to hide and nothing to audit: only the rule itself
     # says anything of it (and the indicators protect thousands of such single counts).
     while n_rows * n_columns > 1:
@@ -498,6 +623,40 @@ def _suppress(
             for complement in _insider_complements(counts[0], lines, rules, audit, fixed, owner):
                 suppress(complement, Rule.SECONDARY)
                 changed = True
+        if not changed and insiders is not None:
+            touched = set()
+            for cell, insider in insiders.exposed(rules, audit):
+                own = lines_of.get(cell, [])
+                if touched.intersection(own):
+                    continue
+                owned = insiders.members[insider]
+                # The counts of its own sums first, then of the sums linked to it, then any,
+                # each but the insider's own; the first that protects it from this insider
+                # (in the order of `rank`), else the cheapest.
+                near = {c for c in free_in(own) if c not in owned}
+                linked = {
+                    c
+                    for c in free_in(_linked_lines(cell, insiders.rest[insider], lines, lines_of))
+                    if c not in owned
+                } - near
+                free = [
+                    *sorted(near, key=lambda c: rank(c, None)),
+                    *sorted(linked, key=lambda c: rank(c, None)),
+                ]
+                if not free:
+                    free = [
+                        (0, j)
+                        for j in range(n_columns)
+                        if (0, j) not in rules
+                        and counts[0][j] != 0
+                        and (0, j) not in fixed
+                        and (0, j) not in owned
+                    ]
+                if free:
+                    complement = insiders.helping(cell, insider, free[:_TRIALS]) or best(free, None)
+                    suppress(complement, Rule.SECONDARY)
+                    touched.update(own, lines_of.get(complement, []))
+                    changed = True
         if not changed:
             break
     return rules
@@ -538,6 +697,16 @@ def _linked_lines(
     return sorted(seen_lines)
 
 
+# The groups of a pattern of suppressed cells (`_Audit._groups`): the pattern, its size, each
+# cell's group (by a cell of it) and each group's cells in reading order.
+_Grouped = tuple[
+    Mapping[tuple[int, int], "Rule"],
+    int,
+    dict[tuple[int, int], tuple[int, int]],
+    dict[tuple[int, int], list[tuple[int, int]]],
+]
+
+
 class _Audit:
     """The feasible interval of each suppressed cell, by linear programming.
 
@@ -558,6 +727,7 @@ class _Audit:
         total_row: int | None,
         total_column: int | None,
         fixed: frozenset[tuple[int, int]] = frozenset(),
+        signs: dict[tuple[int, int], list[tuple[int, int]]] | None = None,
     ) -> None:
         self.counts = counts
         self.fixed = fixed
@@ -569,11 +739,15 @@ class _Audit:
         self.widest: dict[tuple[int, int], tuple[int, int]] = {}  # all non-zero suppressed
         self.hopeless: set[tuple[int, int]] = set()
         self.helped: set[tuple[int, int]] = set()
-        self._roots: dict[tuple[int, int], dict[tuple[int, int], tuple[int, int]]] = {}
-        self.signs: dict[tuple[int, int], list[tuple[int, int]]] = {}  # cell: (line, sign)
-        for number, line in enumerate(lines):
-            for cell, sign in zip(line.cells, line.signs, strict=True):
-                self.signs.setdefault(cell, []).append((number, sign))
+        self._grouped: _Grouped | None = None
+        self._programmes: dict[tuple[tuple[int, int], ...], _Programme] = {}
+        # cell: (line, sign) for each of its lines (``signs``: another audit's, of the same lines)
+        if signs is None:
+            signs = {}
+            for number, line in enumerate(lines):
+                for cell, sign in zip(line.cells, line.signs, strict=True):
+                    signs.setdefault(cell, []).append((number, sign))
+        self.signs = signs
 
     def required(self, rule: Rule) -> int:
         if rule is Rule.PRIMARY:
@@ -713,8 +887,10 @@ class _Audit:
         self, rules: dict[tuple[int, int], Rule], cells: list[tuple[int, int]]
     ) -> list[list[tuple[int, int]]]:
         """The groups of suppressed cells, linked through lines, that hold ``cells``."""
-        key = (id(rules), len(rules))
-        if key not in self._roots:
+        grouped = self._grouped
+        if grouped is None or grouped[0] is not rules or grouped[1] != len(rules):
+            # Suppressed cells are only ever added, so the same dict at the same length holds
+            # the same cells (it is kept here, so its id is not another's meanwhile).
             parent = {cell: cell for cell in rules}
 
             def root(cell: tuple[int, int]) -> tuple[int, int]:
@@ -727,14 +903,14 @@ class _Audit:
                 members = [cell for cell in line.cells if cell in rules]
                 for other in members[1:]:
                     parent[root(other)] = root(members[0])
-            self._roots = {key: {cell: root(cell) for cell in sorted(rules)}}
-        roots = self._roots[key]
+            roots = {cell: root(cell) for cell in rules}
+            groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+            for cell in sorted(rules):
+                groups.setdefault(roots[cell], []).append(cell)
+            grouped = self._grouped = (rules, len(rules), roots, groups)
+        _, _, roots, groups = grouped
         wanted = {roots[cell] for cell in cells}
-        groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        for cell, top in roots.items():
-            if top in wanted:
-                groups.setdefault(top, []).append(cell)
-        return list(groups.values())
+        return [groups[top] for top in sorted(wanted, key=lambda top: groups[top][0])]
 
     def _one_line(
         self,
@@ -756,19 +932,28 @@ class _Audit:
             ends = (sign * low, sign * high)
             spans.append((min(ends), max(ends)))
 
-        def others(ends: list[float], number: int) -> float:
-            """The sum of ``ends`` but the one at ``number`` (infinite ends kept apart)."""
-            rest = ends[:number] + ends[number + 1 :]
-            infinite = [end for end in rest if math.isinf(end)]
-            return infinite[0] if infinite else sum(rest)
-
         lows = [low for low, _ in spans]
         highs = [high for _, high in spans]
+
+        def leave_out(ends: list[float]) -> Callable[[int], float]:
+            """The sum of ``ends`` but one (infinite ends, all of one sign, kept apart)."""
+            finite = sum(end for end in ends if not math.isinf(end))
+            infinite = [end for end in ends if math.isinf(end)]
+
+            def others(number: int) -> float:
+                end = ends[number]
+                if math.isinf(end):
+                    return infinite[1] if len(infinite) > 1 else finite
+                return infinite[0] if infinite else finite - end
+
+            return others
+
+        others_low_of, others_high_of = leave_out(lows), leave_out(highs)
         for number, (cell, sign) in enumerate(zip(group, signs, strict=True)):
             value = truth[number]
             seen.setdefault(cell, (value, value))
             # sign * x = total - (sum of the others), the others within their spans
-            others_low, others_high = others(lows, number), others(highs, number)
+            others_low, others_high = others_low_of(number), others_high_of(number)
             reach = sorted(((total - others_high) * sign, (total - others_low) * sign))
             low, high = self._bounds(cell, rules[cell])
             lowest = max(low, reach[0])
@@ -788,9 +973,6 @@ class _Audit:
         alone: tuple[int, int] | None = None,
     ) -> None:
         """Optimise the weighted sum of ``group``'s cells; widen ``seen`` with the answer."""
-        import numpy as np
-        from scipy.optimize import linprog
-
         column = {cell: k for k, cell in enumerate(group)}
         row: dict[int, int] = {}
         entries = [
@@ -812,35 +994,110 @@ class _Audit:
         if len(row) == 1:
             self._one_line(rules, seen, group, [sign for _, _, sign in entries])
             return
-        system = np.zeros((len(row), len(group)))
-        for i, j, sign in entries:
-            system[i, j] = sign
-        truth = np.array([self.counts[i][j] for i, j in group], dtype=float)
-        for cell, value in zip(group, truth, strict=True):
-            seen.setdefault(cell, (int(value), int(value)))
-        objective = np.zeros(len(group))
-        for cell, weight in weights.items():
-            objective[column[cell]] = weight
-        result = linprog(
-            objective,
-            A_eq=system,
-            b_eq=system @ truth,
-            bounds=[
-                (1, self.threshold - 1) if rules[cell] is Rule.PRIMARY else (self.threshold, None)
-                for cell in group
-            ],
-            method="highs",
-        )
-        if result.status == 3 and alone is not None:  # no maximum: as wide as can be
-            seen[alone] = (seen[alone][0], _UNBOUNDED)
-        if result.status != 0:
+        for cell in group:
+            value = self.counts[cell[0]][cell[1]]
+            seen.setdefault(cell, (value, value))
+        key = tuple(group)
+        programme = self._programmes.pop(key, None)
+        if programme is None:
+            programme = _Programme(
+                [self.counts[i][j] for i, j in group],
+                [self._bounds(cell, rules[cell]) for cell in group],
+                len(row),
+                entries,
+            )
+            if len(self._programmes) >= _PROGRAMMES:
+                self._programmes.pop(next(iter(self._programmes)))  # the least recently used
+        self._programmes[key] = programme
+        outcome = programme.solve({column[cell]: weight for cell, weight in weights.items()})
+        if outcome is None:
             return
-        for cell, value in zip(group, result.x, strict=True):
+        if isinstance(outcome, str):  # no maximum: as wide as can be
+            if alone is not None:
+                seen[alone] = (seen[alone][0], _UNBOUNDED)
+            return
+        for cell, answer in zip(group, outcome, strict=True):
             low, high = seen[cell]
             seen[cell] = (
-                min(low, math.ceil(value - _LP_TOLERANCE)),
-                max(high, math.floor(value + _LP_TOLERANCE)),
+                min(low, math.ceil(answer - _LP_TOLERANCE)),
+                max(high, math.floor(answer + _LP_TOLERANCE)),
             )
+
+
+# Linear programmes kept by an audit for the groups it solves again (`_Programme`).
+_PROGRAMMES = 16
+_NO_MINIMUM = "no minimum"
+
+
+class _Programme:
+    """The linear programme of one group of suppressed cells, kept for solving again with
+    another objective: HiGHS starts again from the last answer's basis (the constraints have
+    not changed, so it is still feasible), which is many times quicker than starting afresh.
+
+    ``entries`` are (row, column, sign) of the sums; each sum holds at the true counts."""
+
+    def __init__(
+        self,
+        truth: list[int],
+        bounds: list[tuple[int, float]],
+        rows: int,
+        entries: list[tuple[int, int, int]],
+    ) -> None:
+        import highspy
+        import numpy as np
+
+        # The solver without highspy's callbacks (its base class, with the same methods):
+        # `highspy.Highs` prints a banner on standard output when it sets them up, before
+        # output can be turned off, and the command line's output must stay the command's.
+        self.highs = cast("highspy.Highs", highspy._Highs())  # type: ignore[attr-defined]
+        self.highs.setOptionValue("output_flag", False)
+        self.status = highspy.HighsModelStatus
+        infinite = highspy.kHighsInf
+        self.size = len(truth)
+        self.columns = np.arange(self.size, dtype=np.int32)
+        self.highs.addVars(
+            self.size,
+            np.array([low for low, _ in bounds], dtype=float),
+            np.array([infinite if math.isinf(high) else high for _, high in bounds], dtype=float),
+        )
+        by_row: list[list[tuple[int, int]]] = [[] for _ in range(rows)]
+        for i, j, sign in entries:
+            by_row[i].append((j, sign))
+        starts: list[int] = []
+        indices: list[int] = []
+        values: list[float] = []
+        sums: list[float] = []
+        for members in by_row:
+            starts.append(len(indices))
+            indices.extend(j for j, _ in members)
+            values.extend(float(sign) for _, sign in members)
+            sums.append(float(sum(sign * truth[j] for j, sign in members)))
+        self.highs.addRows(
+            rows,
+            np.array(sums),
+            np.array(sums),
+            len(indices),
+            np.array(starts, dtype=np.int32),
+            np.array(indices, dtype=np.int32),
+            np.array(values),
+        )
+
+    def solve(self, weights: Mapping[int, float]) -> list[float] | str | None:
+        """Minimise the weighted sum of the columns: their values, `_NO_MINIMUM` when there is
+        no minimum, or ``None`` when HiGHS finds no answer."""
+        import numpy as np
+
+        costs = np.zeros(self.size)
+        for j, weight in weights.items():
+            costs[j] = weight
+        self.highs.changeColsCost(self.size, self.columns, costs)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status == self.status.kOptimal:
+            return list(self.highs.getSolution().col_value)
+        if status in (self.status.kUnbounded, self.status.kUnboundedOrInfeasible):
+            return _NO_MINIMUM  # the true counts are an answer, so it is not infeasible
+        return None
 
 
 def _validated(table: CountTable, threshold: int) -> tuple[list[list[int]], int | None, int | None]:

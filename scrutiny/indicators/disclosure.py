@@ -7,9 +7,9 @@
   away from home), the councils and Scotland, and a stock with its flows year on year (the
   register, registrations and de-registrations; children looked after, episodes started and
   ended). More counts are suppressed until no suppressed count can be worked out, or narrowed
-  closely, from them (secondary suppression, by the gate's audit: `sdc.protect_linked`). The
-  pattern is the same on every page and download, so reading them side by side gives nothing
-  away either;
+  closely, from them (secondary suppression, by the gate's audit: `sdc.protect_linked`), by
+  the public or by a council's staff, who know their own council's counts. The pattern is the
+  same on every page and download, so reading them side by side gives nothing away either;
 - a rate or percentage is suppressed when the count it is built on is suppressed, or when its
   numerator or denominator is small (the gate's rate rule);
 - a cell the publisher suppressed (``*``, ``-``, ``c``) stays suppressed.
@@ -80,7 +80,7 @@ class LinkedPattern:
 
 # The version of the rules below: part of the fingerprint under which a worked-out pattern is
 # kept (``selectors.linked_fingerprint``), so a change of rules is not met by an old pattern.
-PATTERN_VERSION = 3
+PATTERN_VERSION = 4
 
 # Sums readers can form besides each breakdown's parts and total (``part_of``) and the councils
 # and Scotland: a total and its parts.
@@ -242,8 +242,8 @@ def linked_pattern(
                 a, b, c, d = (position[figure] for figure in figures)
                 if counts[a] + counts[b] == counts[c] + counts[d]:
                     relations.append(Relation(plus=(a, b), minus=(c, d)))
-    # Each council's staff know their own figures: each sum across councils, taken on its own,
-    # must still protect the other councils' counts when one council's are known.
+    # Each council's staff know their own figures: the sums, read together, must still protect
+    # the other councils' counts (and Scotland's) when one council's are known.
     insiders: dict[int, list[int]] = {}
     for number, key in enumerate(keys):
         if key[1] != scotland:
