@@ -899,10 +899,13 @@ class _Audit:
                     cell = parent[cell]
                 return cell
 
-            for line in self.lines:
-                members = [cell for cell in line.cells if cell in rules]
-                for other in members[1:]:
-                    parent[root(other)] = root(members[0])
+            first: dict[int, tuple[int, int]] = {}  # each line's first suppressed cell
+            for cell in rules:
+                for number, _ in self.signs.get(cell, ()):
+                    if number in first:
+                        parent[root(cell)] = root(first[number])
+                    else:
+                        first[number] = cell
             roots = {cell: root(cell) for cell in rules}
             groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
             for cell in sorted(rules):
