@@ -174,6 +174,7 @@ def test_pages_reflow_on_a_phone(browser: Any, live_server: Any) -> None:
     )
     paths.extend(sorted(set(links))[:3])
     problems = []
+    measured: list[int] = []
     for path in paths:
         page.goto(f"{live_server.url}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -181,6 +182,17 @@ def test_pages_reflow_on_a_phone(browser: Any, live_server: Any) -> None:
             problems.append(f"{path}: {width}px wide")
         if not page.locator("nav.ds_site-navigation a").first.is_visible():
             problems.append(f"{path}: no navigation on screen")
+        # A chart keeps legible text: it scrolls in its region rather than shrinking to fit.
+        narrowest = page.evaluate(
+            "Math.min(...[...document.querySelectorAll('.scrutiny-table-wrap > svg')]"
+            ".map(svg => svg.getBoundingClientRect().width))"
+        )
+        charts = page.locator(".scrutiny-table-wrap > svg").count()
+        if charts and narrowest < 600:
+            problems.append(f"{path}: a chart shrunk to {narrowest:.0f}px")
+        if "/indicators/" in path:
+            measured.append(charts)
     context.close()
     assert len(paths) >= 7, paths
+    assert all(measured) and len(measured) == 3, measured  # every indicators page has charts
     assert not problems, "\n".join(problems)
