@@ -11,6 +11,8 @@ from xml.sax.saxutils import escape
 from scrutiny.publishing.charts import BAR, GRID, TEXT, label_text
 
 FONT = "DejaVu Sans, Arial, sans-serif"
+# The widest average character of the font, in ems (DejaVu Sans is about 0.6; Arial less).
+JUDGEMENT_EM = 0.65
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,15 @@ def progress_chart_svg(bars: Sequence[ProgressBar], *, levels: Sequence[str], ti
                 f'<rect x="{label_width}" y="{y + 5}" width="{bar.steps * unit:.1f}" '
                 f'height="18" fill="{BAR}"/>'
             )
+            # On a white ground as wide as the words, so that no gridline runs through them.
+            x = label_width + bar.steps * unit + 6
+            ground = JUDGEMENT_EM * 12 * len(bar.judgement) + 6
             parts.append(
-                f'<text x="{label_width + bar.steps * unit + 6:.1f}" y="{y + 18}" font-size="12" '
+                f'<rect x="{x - 3:.1f}" y="{y + 4}" width="{ground:.1f}" height="20" '
+                'fill="#ffffff"/>'
+            )
+            parts.append(
+                f'<text x="{x:.1f}" y="{y + 18}" font-size="12" '
                 f'fill="{TEXT}" font-family="{FONT}">{escape(bar.judgement)}</text>'
             )
     parts.append(

@@ -118,6 +118,29 @@ def test_long_area_titles_are_wrapped_in_the_progress_chart_too() -> None:
     assert all(len(line) <= LABEL_CHARACTERS for line in lines)
 
 
+def test_no_gridline_runs_through_a_progress_judgement() -> None:
+    from scrutiny.publishing.progress_chart import ProgressBar, progress_chart_svg
+
+    judgements = ["Significant progress", "Good progress", "Some progress"]
+    svg = progress_chart_svg(
+        [ProgressBar(f"Area {n}", 5 - n, j) for n, j in enumerate(judgements)],
+        levels=["No", "Limited", "Some", "Good", "Significant"],
+        title="Progress",
+    )
+    grounds = re.findall(
+        r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="20" fill="#ffffff"/>'
+        r'<text x="([\d.]+)"[^>]*>([^<]*)</text>',
+        svg,
+    )
+    assert [words for *_, words in grounds] == judgements
+    for left, width, start, words in grounds:
+        # The ground covers the words at DejaVu Sans's widths (0.6 em a character on average),
+        # and it is drawn after the gridlines, so it hides those they cross.
+        assert float(left) <= float(start)
+        assert float(left) + float(width) >= float(start) + 0.6 * 12 * len(words)
+    assert svg.rindex("<line") < svg.index('fill="#ffffff"/><text')
+
+
 def test_a_published_report_never_changes_silently() -> None:
     inspection, _, _ = _published(context="Original context.")
     services.inspection_update(inspection=inspection, context="Edited after publication.")
