@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from scrutiny.dates import long_date
 from scrutiny.fieldwork.returns import AT_HOME, AWAY_FROM_HOME, LISTS
 from scrutiny.inspections.models import EvidenceItem, Inspection
 
@@ -67,7 +68,7 @@ class PreInspectionReturn(InInspection):
         verbose_name = "pre-inspection return"
 
     def __str__(self) -> str:
-        return f"Pre-inspection return as at {self.as_at:%d %B %Y} ({self.original_name})"
+        return f"Pre-inspection return as at {long_date(self.as_at)} ({self.original_name})"
 
     def get_absolute_url(self) -> str:
         return reverse("fieldwork:return", args=[self.inspection_id])

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import IO
 
+from scrutiny.dates import long_date
 from scrutiny.tabular import (
     QUOTED_HEADING,
     Cell,
@@ -672,7 +673,7 @@ def _check_row(
                 "age_band",
                 text["age_band"],
                 f"'{derived}', the band for a child born in {birth_month:%B %Y} on the as-at "
-                f"date {as_at:%d %B %Y} (or leave age_band blank)",
+                f"date {long_date(as_at)} (or leave age_band blank)",
             )
         band = derived
     elif not band and not cell_text(raw_month) and not text.get("age_band"):
@@ -700,10 +701,10 @@ def _check_row(
                 problem(
                     "start_date",
                     text["start_date"],
-                    f"a date on or before the as-at date ({as_at:%d %B %Y})",
+                    f"a date on or before the as-at date ({long_date(as_at)})",
                 )
             elif start < EARLIEST:
-                problem("start_date", text["start_date"], f"a date after {EARLIEST:%d %B %Y}")
+                problem("start_date", text["start_date"], f"a date after {long_date(EARLIEST)}")
 
     placement_type = text.get("placement_type", "").lower().replace(" ", "_")
     placement_start: date | None = None
@@ -729,7 +730,7 @@ def _check_row(
                     problem(
                         "placement_start",
                         text["placement_start"],
-                        f"a date on or before the as-at date ({as_at:%d %B %Y})",
+                        f"a date on or before the as-at date ({long_date(as_at)})",
                     )
     elif code is not None:
         for column in ("placement_type", "placement_start"):

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from scrutiny.accounts.access import AuthenticatedRequest, log_child_level_access, require
+from scrutiny.dates import long_date
 from scrutiny.fieldwork import results, selectors, services
 from scrutiny.fieldwork.forms import (
     ColumnMappingForm,
@@ -155,10 +156,10 @@ def return_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request,
                 f"Return imported: {children} child{'' if children == 1 else 'ren'} on the lists, "
                 f"in {entries} entr{'y' if entries == 1 else 'ies'}, as at "
-                f"{stored.as_at:%d %B %Y}."
+                f"{long_date(stored.as_at)}."
                 + (
                     " The sample stays on the return it was drawn from, as at "
-                    f"{kept.pi_return.as_at:%d %B %Y}."
+                    f"{long_date(kept.pi_return.as_at)}."
                     if kept is not None
                     else ""
                 ),

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from scrutiny.analysis.rag import MilestoneDates, Rag, derive_rag, rag_with_override
+from scrutiny.dates import long_date
 from scrutiny.inspections.models import AreaForImprovement, Inspection, TeamMember
 from scrutiny.places.models import Partnership
 
@@ -27,11 +28,6 @@ PLAN_DUE_AFTER = timedelta(weeks=6)
 # partnerships in 2003, so an earlier date is a slip of the keyboard (0001, 1026), as is a date to
 # come.
 EARLIEST_DATE = date(2000, 1, 1)
-
-
-def long_date(day: date) -> str:
-    """A date as the app writes it in messages and pages: 1 January 2030."""
-    return f"{day.day} {day:%B} {day.year}"
 
 
 def date_problem(day: date, what: str) -> str | None:

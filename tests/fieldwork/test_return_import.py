@@ -374,8 +374,9 @@ def test_the_import_message_counts_children_and_entries_apart(
     data.name = "return.csv"
     response = as_user(cast.lead_a).post(
         reverse("fieldwork:return", args=[inspection_a.pk]),
-        {"file": data, "as_at": "2026-01-31"},
+        {"file": data, "as_at": "2026-02-01"},
         follow=True,
     )
     shown = " ".join(str(m) for m in response.context["messages"])
-    assert "Return imported: 1 child on the lists, in 2 entries, as at 31 January 2026." in shown
+    # Dates are written as everywhere else in the app: no leading zero.
+    assert "Return imported: 1 child on the lists, in 2 entries, as at 1 February 2026." in shown
