@@ -270,10 +270,10 @@ def protect_linked(
             signs = (1,) * len(relation.plus) + (-1,) * len(relation.minus)
             lines.append(_Line(cells, signs))
     fixed = frozenset((0, position) for position in known)
-    owner: dict[tuple[int, int], int] = {}
+    owner: dict[tuple[int, int], frozenset[int]] = {}
     for number, positions in enumerate(insiders):
         for position in positions:
-            owner[(0, position)] = number
+            owner[(0, position)] = owner.get((0, position), frozenset()) | {number}
     rules = _suppress([row], lines, threshold, None, None, fixed, owner)
     return {cell[1]: rule for cell, rule in sorted(rules.items())}
 
@@ -284,9 +284,9 @@ def _insider_complements(
     rules: dict[tuple[int, int], Rule],
     audit: _Audit,
     fixed: frozenset[tuple[int, int]],
-    owner: Mapping[tuple[int, int], int],
+    owner: Mapping[tuple[int, int], frozenset[int]],
 ) -> dict[tuple[int, int], Rule]:
-    """Counts to suppress so that no insider (``owner``: cell → the insider who knows it)
+    """Counts to suppress so that no insider (``owner``: cell → the insiders who know it)
     narrows another's suppressed count too far in a relation where the insider's own count is
     suppressed: with the insider's counts known, each other suppressed count of the relation
     must keep the width it needs over that relation alone. A quick first pass, without linear
@@ -294,7 +294,7 @@ def _insider_complements(
     threshold = audit.threshold
     added: dict[tuple[int, int], Rule] = {}
     for line in lines:
-        insiders = {owner[cell] for cell in line.cells if cell in rules and cell in owner}
+        insiders = {n for cell in line.cells if cell in rules for n in owner.get(cell, ())}
         for insider in sorted(insiders):
             hidden = {
                 cell: added.get(cell) or rules[cell]
@@ -304,7 +304,7 @@ def _insider_complements(
             others = [
                 (cell, sign)
                 for cell, sign in zip(line.cells, line.signs, strict=True)
-                if cell in hidden and owner.get(cell) != insider
+                if cell in hidden and insider not in owner.get(cell, ())
             ]
             if not others:
                 continue
@@ -318,7 +318,7 @@ def _insider_complements(
                 for cell in line.cells
                 if cell not in hidden
                 and cell not in fixed
-                and owner.get(cell) != insider
+                and insider not in owner.get(cell, ())
                 and row[cell[1]] != 0
             ]
             if free:
@@ -353,15 +353,16 @@ class _Insiders:
         lines: list[_Line],
         threshold: int,
         fixed: frozenset[tuple[int, int]],
-        owner: Mapping[tuple[int, int], int],
+        owner: Mapping[tuple[int, int], frozenset[int]],
     ) -> None:
         self.row = row
         self.lines = lines
         self.threshold = threshold
         self.fixed = fixed
         self.members: dict[int, set[tuple[int, int]]] = {}
-        for cell, insider in owner.items():
-            self.members.setdefault(insider, set()).add(cell)
+        for cell, insiders in owner.items():
+            for insider in insiders:
+                self.members.setdefault(insider, set()).add(cell)
         self.audits: dict[int, _Audit] = {}
         self.rest: dict[int, dict[tuple[int, int], Rule]] = {}  # suppressed, but theirs
 
@@ -504,12 +505,12 @@ def _suppress(
     total_row_index: int | None,
     total_column_index: int | None,
     fixed: frozenset[tuple[int, int]] = frozenset(),
-    owner: Mapping[tuple[int, int], int] | None = None,
+    owner: Mapping[tuple[int, int], frozenset[int]] | None = None,
 ) -> dict[tuple[int, int], Rule]:
     """The suppressed cells of ``counts`` and their rules, with ``lines`` the sums readers know
     (the steps are described in `_protect`; rectangles exist only in a table of two or more
     rows and columns). Cells in ``fixed`` are known to readers anyway: never suppressed. With
-    ``owner`` (a table of one row: cell → the insider who knows it), once the pattern is safe
+    ``owner`` (a table of one row: cell → the insiders who know it), once the pattern is safe
     from readers, it is made safe from insiders too, one sum at a time
     (`_insider_complements`), then all sums together (`_Insiders`: for a count an insider can
     narrow, the first count of its sums, else of the sums linked to it, that protects it when
@@ -741,6 +742,7 @@ class _Audit:
         self.helped: set[tuple[int, int]] = set()
         self._grouped: _Grouped | None = None
         self._programmes: dict[tuple[tuple[int, int], ...], _Programme] = {}
+        self.failures = 0  # linear programmes HiGHS gave no answer to (`_Programme.solve`)
         # cell: (line, sign) for each of its lines (``signs``: another audit's, of the same lines)
         if signs is None:
             signs = {}
@@ -784,7 +786,10 @@ class _Audit:
             }
             for other in every:
                 self.widest.setdefault(other, (self.counts[other[0]][other[1]],) * 2)
-            if self._exact(cell, every, self.widest):
+            failures = self.failures
+            # Only an answer proves it hopeless: a programme HiGHS could not solve proves
+            # nothing, and the cell is protected as if it could be.
+            if self._exact(cell, every, self.widest) and self.failures == failures:
                 self.hopeless.add(cell)
                 return False
         self.helped.add(cell)
@@ -1013,7 +1018,8 @@ class _Audit:
                 self._programmes.pop(next(iter(self._programmes)))  # the least recently used
         self._programmes[key] = programme
         outcome = programme.solve({column[cell]: weight for cell, weight in weights.items()})
-        if outcome is None:
+        if outcome is None:  # no answer: the intervals stay as narrow as they were
+            self.failures += 1
             return
         if isinstance(outcome, str):  # no maximum: as wide as can be
             if alone is not None:
@@ -1035,7 +1041,9 @@ _NO_MINIMUM = "no minimum"
 class _Programme:
     """The linear programme of one group of suppressed cells, kept for solving again with
     another objective: HiGHS starts again from the last answer's basis (the constraints have
-    not changed, so it is still feasible), which is many times quicker than starting afresh.
+    not changed), which is many times quicker than starting afresh. Now and then (about 3 in
+    1,000 solves) that ends with no answer, status unknown, where a fresh start finds one
+    (ERGO-Code/HiGHS#1528): the solve is then run again from scratch.
 
     ``entries`` are (row, column, sign) of the sums; each sum holds at the true counts."""
 
@@ -1094,12 +1102,15 @@ class _Programme:
         for j, weight in weights.items():
             costs[j] = weight
         self.highs.changeColsCost(self.size, self.columns, costs)
-        self.highs.run()
-        status = self.highs.getModelStatus()
-        if status == self.status.kOptimal:
-            return list(self.highs.getSolution().col_value)
-        if status in (self.status.kUnbounded, self.status.kUnboundedOrInfeasible):
-            return _NO_MINIMUM  # the true counts are an answer, so it is not infeasible
+        for fresh in (False, True):
+            if fresh:
+                self.highs.clearSolver()  # forget the basis: start from scratch
+            self.highs.run()
+            status = self.highs.getModelStatus()
+            if status == self.status.kOptimal:
+                return list(self.highs.getSolution().col_value)
+            if status in (self.status.kUnbounded, self.status.kUnboundedOrInfeasible):
+                return _NO_MINIMUM  # the true counts are an answer, so it is not infeasible
         return None
 
 

@@ -5,7 +5,7 @@ is a count. The protected table goes to stdout as CSV, in the same shape, with `
 suppressed count; a note of the rules applied goes to stderr. Bad input stops with one line on
 stderr and exit code 2.
 
-It does not start Django. `scrutiny.analysis.sdc` loads NumPy and SciPy only when a table is
+It does not start Django. `scrutiny.analysis.sdc` loads NumPy and HiGHS only when a table is
 protected, so importing it here keeps the other commands quick.
 """
 

@@ -624,8 +624,8 @@ _FAMILIES: dict[str, dict[tuple[int, int, str], str]] = {}
 
 def linked_pattern_compute() -> disclosure.LinkedPattern:
     """Work out the suppression pattern of every national count, all areas and periods
-    together (``disclosure.linked_pattern``, a group of counts tied by sums at a time; a
-    second or so for the demonstration's figures). Groups whose figures have not changed
+    together (``disclosure.linked_pattern``, a group of counts tied by sums at a time; about
+    two seconds for the demonstration's figures). Groups whose figures have not changed
     since this process last worked them out are not worked out again."""
     families = _family_fingerprints()
     found = {fingerprint: _FAMILIES.get(fingerprint) for fingerprint, _ in families}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -453,6 +454,73 @@ def test_a_table_seen_before_is_not_protected_again() -> None:
     assert protect_table(table(), threshold=10) is not first  # another threshold, another key
 
 
+class _Unsure:
+    """A HiGHS solver that ends its first ``times`` runs with status unknown, as a solve from
+    the last basis now and then does (ERGO-Code/HiGHS#1528)."""
+
+    def __init__(self, highs: Any, times: int) -> None:
+        self.highs, self.times, self.runs = highs, times, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.highs, name)
+
+    def run(self) -> Any:
+        self.runs += 1
+        return self.highs.run()
+
+    def getModelStatus(self) -> Any:  # HiGHS's name
+        import highspy
+
+        if self.runs <= self.times:
+            return highspy.HighsModelStatus.kUnknown
+        return self.highs.getModelStatus()
+
+
+def test_a_solve_without_an_answer_is_run_again_from_scratch() -> None:
+    from scrutiny.analysis.sdc import _Programme
+
+    # x0 + x1 = 10, x0 - x2 = 1, each from 1 to 9: the least x0 is 2 (x2 at its lowest, 1).
+    programme = _Programme(
+        [4, 6, 3], [(1, 9), (1, 9), (1, 9)], 2, [(0, 0, 1), (0, 1, 1), (1, 0, 1), (1, 2, -1)]
+    )
+    unsure = _Unsure(programme.highs, times=1)
+    programme.highs = cast(Any, unsure)
+    answer = programme.solve({0: 1.0})
+    assert isinstance(answer, list) and round(answer[0]) == 2
+    assert unsure.runs == 2  # once from the last basis, once from scratch
+
+
+def test_a_programme_without_an_answer_never_proves_a_count_hopeless() -> None:
+    from scrutiny.analysis import sdc
+
+    # Counts 3 + 2 + 40 + 50 = 95 and 3 + 40 = 43. With 3 and 2 suppressed, the second sum
+    # gives the 3 away; with every count suppressed it would not, so more suppression can
+    # protect it. When HiGHS gives no answer at all, nothing is proved either way: the count
+    # is treated as one that suppression can protect, never as hopeless.
+    counts = [[3, 2, 40, 50, 95, 43]]
+    cells = [(0, k) for k in range(6)]
+    lines = [
+        sdc._Line((cells[0], cells[1], cells[2], cells[3], cells[4]), (1, 1, 1, 1, -1)),
+        sdc._Line((cells[0], cells[2], cells[5]), (1, 1, -1)),
+    ]
+    audit = sdc._Audit(counts, lines, 5, None, None)
+    rules = {cells[0]: Rule.PRIMARY, cells[1]: Rule.PRIMARY}
+    audit.seen.update({cells[0]: (3, 3), cells[1]: (2, 2)})  # what the truth shows
+    made = sdc._Programme
+
+    def failing(*args: Any) -> Any:
+        programme = made(*args)
+        programme.highs = cast(Any, _Unsure(programme.highs, times=10**6))
+        return programme
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sdc, "_Programme", failing)
+        audit.helped.add((0, 0))  # protected once already: the hopeless test is due
+        assert audit.confirm((0, 0), rules)
+    assert audit.failures > 0
+    assert (0, 0) not in audit.hopeless
+
+
 def test_the_linear_programmes_print_nothing() -> None:
     # The command line's output is the command's: the solver must not write its banner there
     # (highspy's `Highs` does when it is made; a new process, so that it is the first one).
@@ -595,6 +663,17 @@ def test_an_insider_cannot_read_two_sums_together_to_narrow_another_s_count() ->
     assert linked_too_narrow(counts, relations, theirs, 3) == {1}  # given away by a zero
 
 
+def test_a_count_two_insiders_know_is_known_to_both() -> None:
+    # Count 4 (9) is known to insiders 0 and 1: each must be protected against with it known.
+    counts = [31, 4, 2, 6, 9, 33, 81]
+    relations = [Relation(plus=(5, 3, 4, 2, 0), minus=(6,))]
+    insiders = [[2, 4, 5, 6], [0, 4], [1, 3, 6]]
+    rules = protect_linked(counts, relations, threshold=3, known=[5], insiders=insiders)
+    for own in insiders:
+        theirs = {k: r for k, r in rules.items() if k not in own}
+        assert linked_too_narrow(counts, relations, theirs, 3) == set(), own
+
+
 @st.composite
 def linked(draw: st.DrawFn) -> tuple[list[int], list[Relation], list[int]]:
     """Counts with sums over them, sums of sums, and stocks with flows, as published figures
@@ -629,11 +708,13 @@ def test_no_linked_count_can_be_narrowed_and_nothing_else_changes(
     case: Linked, threshold: int, data: st.DataObject
 ) -> None:
     counts, relations, known = case
-    # Some counts are known to one of two insiders each.
+    # Some counts are known to one of two insiders, some to both.
     who = data.draw(
-        st.lists(st.sampled_from([None, 0, 1]), min_size=len(counts), max_size=len(counts))
+        st.lists(
+            st.sampled_from([(), (0,), (1,), (0, 1)]), min_size=len(counts), max_size=len(counts)
+        )
     )
-    insiders = [[k for k, w in enumerate(who) if w == n] for n in (0, 1)]
+    insiders = [[k for k, w in enumerate(who) if n in w] for n in (0, 1)]
     rules = protect_linked(counts, relations, threshold=threshold, known=known, insiders=insiders)
     for position, count in enumerate(counts):
         assert (rules.get(position) is Rule.PRIMARY) == (
