@@ -61,6 +61,7 @@ NumPy and HiGHS are imported only when a table is protected, so that the command
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -445,7 +446,10 @@ def _protect_seen(key: tuple[object, ...], table: CountTable, threshold: int) ->
     if found is None:
         found = _protect(table, threshold=threshold)
         if len(_SEEN) >= _SEEN_LIMIT:
-            _SEEN.pop(next(iter(_SEEN)))  # the oldest first
+            # The oldest first; another thread (pages are served by threads) may have just
+            # removed it.
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                _SEEN.pop(next(iter(_SEEN)))
         _SEEN[key] = found
     return found
 
